@@ -1,0 +1,60 @@
+"""The day loop, written once for one run or thousands: the ordered phases and the levers.
+
+One day, in this order (each phase reads the state left by the one before):
+
+  0. levers      every active lever writes what the operator does today into a DayPlan
+                 (sim/levers/*.py: posts, answers, fees, invitations, and their cost)
+  1. joining     invitations go out, invitees decide, groups over their size cap split
+  2. posting     who speaks today and how much (the posting rule)
+  3. replies     questions are answered or not; the owner's @-mentions
+  4. ties        members who talked, or met at an event, may form ties
+  5. trust       spam, fights, selling too often, exposed shills, events and ties move trust
+  6. attention   novelty fades; content and red packets renew attention
+  7. leaving     members mute or ask to leave; moderators kick spammers
+  8. payment     sales on commercial posts
+  9. removals    leavers and kicked members are gone (applied once, at the end of the day)
+ 10. outcomes    the day's numbers are recorded
+
+The order is documented in docs/ODD.md (process overview and scheduling) as well.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim import outcomes
+from sim.levers import LEVERS, DayPlan
+from sim.params import Params
+from sim.phases import attention, joining, leaving, payment, posting, replies, ties, trust
+from sim.state import State
+
+PHASES = (joining, posting, replies, ties, trust, attention, leaving, payment)
+
+
+def new_state(params: list[Params], seeds: np.ndarray) -> State:
+    """A batch of runs at day 0: groups made, nobody invited yet."""
+    state = State(params=params, seeds=np.asarray(seeds, dtype=np.uint64))
+    joining.launch_groups(state)
+    return state
+
+
+def plan_day(state: State, day: int) -> DayPlan:
+    """What the operator does today in every group of every run (step 0)."""
+    plan = DayPlan(n_groups=state.groups.n, n_runs=state.n_runs)
+    for lever in LEVERS:
+        lever.apply(state, plan, day)
+    return plan
+
+
+def step(state: State, record_groups: bool = False) -> tuple[dict, dict | None]:
+    """Simulate one day; returns the day's per-run (and, if asked, per-group) outcomes."""
+    day = state.day
+    plan = plan_day(state, day)
+    for phase in PHASES:
+        phase.step(state, plan, day)
+    leaving.apply_removals(state, day)
+    state.run_cost += plan.cost
+    daily = outcomes.record_day(state, plan)
+    groups = outcomes.record_groups(state) if record_groups else None
+    state.day += 1
+    return daily, groups

@@ -1,0 +1,22 @@
+"""Commercial posts every k days (P15): the chance to sell, and the risk of selling too often.
+
+A commercial post gives members a chance to buy (phases/payment.py). One that comes sooner than
+``commercial_tolerance`` days after the last annoys: trust falls and muting and leaving rise
+(phases/trust.py, phases/leaving.py). Posting costs nothing extra; its price is in members.
+"""
+
+from __future__ import annotations
+
+from sim.levers.base import Lever, open_groups
+from sim.levers.plan import DayPlan
+from sim.state import State
+
+
+class Commercial(Lever):
+    name, switch, principles = "commercial", "commercial_every", ("P15", "P20")
+
+    def apply(self, state: State, plan: DayPlan, day: int) -> None:
+        g, p = state.groups, state.p
+        post = self.due(state, day, p.commercial_every)[g.run] & open_groups(state, day)
+        plan.commercial |= post
+        plan.annoying |= post & (p.commercial_every < p.commercial_tolerance)[g.run]

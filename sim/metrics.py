@@ -1,0 +1,87 @@
+"""Outcome definitions shared by the model and by measurements of real groups.
+
+Each function takes plain numpy arrays, so the same definition is applied to simulated runs and to
+imported chat logs (``sim.io``); the ODD (docs/ODD.md, section 7) states them in words.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+SILENCE_SHARE = 0.2  # a group is silent below 20% of its peak (issue 3; P1)
+SILENCE_WINDOW = 7  # days in the trailing mean of messages
+
+
+def trailing_mean(daily: np.ndarray, window: int = SILENCE_WINDOW) -> np.ndarray:
+    """Mean of the last ``window`` days (fewer at the start), one value per day."""
+    daily = np.asarray(daily, dtype=np.float64)
+    csum = np.concatenate([[0.0], np.cumsum(daily)])
+    idx = np.arange(1, daily.size + 1)
+    lo = np.maximum(idx - window, 0)
+    return (csum[idx] - csum[lo]) / (idx - lo)
+
+
+def time_to_silence(daily_messages: np.ndarray, share: float = SILENCE_SHARE,
+                    window: int = SILENCE_WINDOW) -> float:
+    """Days from the start until the trailing mean first falls below ``share`` of its peak,
+    after the peak. NaN when that never happens within the series (censored)."""
+    m = trailing_mean(daily_messages, window)
+    if m.size == 0 or m.max() <= 0:
+        return float("nan")
+    peak_day = int(np.argmax(m))
+    below = np.flatnonzero(m[peak_day:] < share * m[peak_day])
+    return float(peak_day + below[0]) if below.size else float("nan")
+
+
+def time_to_sustained_silence(daily_messages: np.ndarray, share: float = SILENCE_SHARE,
+                              window: int = SILENCE_WINDOW) -> float:
+    """Days until the trailing mean falls below ``share`` of its peak for good: the day after the
+    last day at or above it. NaN when the series ends at or above it."""
+    m = trailing_mean(daily_messages, window)
+    if m.size == 0 or m.max() <= 0:
+        return float("nan")
+    above = np.flatnonzero(m >= share * m.max())
+    last = int(above[-1])
+    return float(last + 1) if last + 1 < m.size else float("nan")
+
+
+def peak_day(daily_messages: np.ndarray, window: int = SILENCE_WINDOW) -> int:
+    """Day on which the trailing mean of messages is highest."""
+    return int(np.argmax(trailing_mean(daily_messages, window)))
+
+
+def gini(counts: np.ndarray) -> float:
+    """Gini coefficient of non-negative counts (0 = equal, near 1 = one member says all)."""
+    x = np.sort(np.asarray(counts, dtype=np.float64))
+    n = x.size
+    total = x.sum()
+    if n == 0 or total <= 0:
+        return 0.0
+    ranks = np.arange(1, n + 1)
+    return float((2.0 * np.sum(ranks * x) / (n * total)) - (n + 1.0) / n)
+
+
+def top_share(counts: np.ndarray, top: float = 0.1) -> float:
+    """Share of all messages by the top ``top`` fraction of members (at least one member)."""
+    x = np.asarray(counts, dtype=np.float64)
+    total = x.sum()
+    if x.size == 0 or total <= 0:
+        return 0.0
+    k = max(1, int(np.ceil(top * x.size)))
+    return float(np.sort(x)[-k:].sum() / total)
+
+
+# How much members speak over a quarter (P4: 70-80% rarely or never, 10-20% sometimes, 5-10% a lot).
+RARELY_MAX = 2  # messages in 90 days: at most this many is "rarely or never"
+A_LOT_MIN = 30  # messages in 90 days: at least this many (one every three days) is "a lot"
+
+
+def speaking_split(counts: np.ndarray, rarely_max: int = RARELY_MAX,
+                   a_lot_min: int = A_LOT_MIN) -> tuple[float, float, float]:
+    """Shares of members who spoke rarely or never, sometimes, and a lot."""
+    x = np.asarray(counts)
+    if x.size == 0:
+        return (float("nan"),) * 3
+    rarely = float(np.mean(x <= rarely_max))
+    a_lot = float(np.mean(x >= a_lot_min))
+    return rarely, 1.0 - rarely - a_lot, a_lot

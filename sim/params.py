@@ -1,0 +1,381 @@
+"""Every parameter of the model in one place, with its unit, its allowed range and its source.
+
+Names are flat (``shills``, ``entry_fee``) so that each one is a keyword of ``CommunityModel`` and of
+``mesa.batch_run``, a key in a scenario file and a ``--set key=value`` on the command line. Sections
+only group them for reading. Sources: a P-number of ``shared/domain.md`` (the source articles), a
+study (see docs/ODD.md, references), or "assumption" (a modelling choice to be tested or calibrated).
+
+A lever is off when its main value is 0 (``shills = 0``, ``content_every = 0``) and acts only inside
+its window ``[<lever>_start, <lever>_end)`` in days; ``inf`` means no end.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from sim.errors import UserError, closest
+
+INF = math.inf
+
+
+def P(default: Any, unit: str, lo: float | None, hi: float | None, source: str, doc: str,
+      section: str) -> Any:
+    """A parameter field: default, unit, inclusive range [lo, hi], source and one line of doc."""
+    return Field(default, ge=lo, le=hi, description=doc,
+                 json_schema_extra={"unit": unit, "source": source, "section": section,
+                                    "lo": lo, "hi": hi})
+
+
+def start(lever: str) -> Any:
+    """The first day a lever acts."""
+    return P(0.0, "day", 0, None, "assumption", f"first day the {lever} lever acts", lever)
+
+
+def end(lever: str) -> Any:
+    """The day a lever stops acting (exclusive); inf = never."""
+    return P(INF, "day", 0, None, "assumption", f"day the {lever} lever stops (inf = never)", lever)
+
+
+class Params(BaseModel):
+    """The fully resolved parameters of one run. Build it with :func:`resolve`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True, strict=True)
+
+    # -- operator and groups ------------------------------------------------------------------
+    n_groups: int = P(1, "groups", 1, 2000, "P19 (10 groups in the campaign)",
+                      "groups the operator launches", "groups")
+    group_size: int = P(200, "people", 1, 5000, "P12 (150-200 best), P19 (200+)",
+                        "people invited into each group at launch; the threshold decides who joins",
+                        "groups")
+    launch_interval: int = P(0, "days", 0, 365, "assumption",
+                             "days between the launches of successive groups", "groups")
+    platform_cap: int = P(500, "members", 2, 100_000, "P12 (WeChat and QQ cap groups at 500)",
+                          "most members a group can hold", "groups")
+    overlap: float = P(0.1, "share", 0, 1, "P12 (people sit in 4-6 groups); assumption",
+                       "share of invitations to a group that go to people invited to another of "
+                       "the operator's groups", "groups")
+    join_delay: float = P(2.0, "days", 0, 60, "assumption; P19 (groups fill over days)",
+                          "mean days before an invitee answers an invitation", "groups")
+    accept_base: float = P(0.85, "probability", 0, 1, "assumption",
+                           "chance that a well-matched invitee joins a free group", "groups")
+    topic_spread: float = P(0.12, "topic distance", 0.0, 1.0, "assumption",
+                            "spread of invitees' interests around the group's topic", "groups")
+    fit_width: float = P(0.2, "topic distance", 0.01, 1.0, "assumption; P14",
+                         "topic distance at which interest fit falls to 1/e", "groups")
+
+    # -- members --------------------------------------------------------------------------------
+    activity_median: float = P(0.009, "posts/day", 0, 10,
+                               "assumption; heavy tail per Wilkinson 2008 and P4",
+                               "median base posting intensity of a member", "members")
+    activity_sigma: float = P(2.5, "log units", 0, 4, "assumption; P4 (70-80/10-20/5-10 split)",
+                              "spread (lognormal sigma) of base posting intensity", "members")
+    burst_mean: float = P(1.0, "messages", 0, 20, "assumption",
+                          "mean extra messages on a day a member posts", "members")
+    share_spammers: float = P(0.04, "share", 0, 1, "P7, P8",
+                              "share of invitees who are spammers", "members")
+    share_troublemakers: float = P(0.03, "share", 0, 1, "P9",
+                                   "share of invitees who are troublemakers (刺头)", "members")
+    share_able: float = P(0.4, "share", 0, 1, "P10 (ABCD classes)",
+                          "share of people able to pay", "members")
+    share_willing: float = P(0.35, "share", 0, 1, "P10 (ABCD classes)",
+                             "share of people willing to pay", "members")
+    wtp_median: float = P(60.0, "yuan", 0, 100_000, "P7, P20 (fees of 99-299 yuan); assumption",
+                          "median willingness to pay of an able and willing person", "members")
+    n_cities: int = P(10, "cities", 1, 10_000, "P14 (nearby people bond)",
+                      "distinct places members live in", "members")
+    n_cohorts: int = P(4, "cohorts", 1, 100, "P14 (similar age bonds)",
+                       "distinct age cohorts", "members")
+
+    # -- posting, replies, attention -------------------------------------------------------------
+    social_gain: float = P(1.5, "multiplier", 0, 20, "P2 (activity radiation); Muchnik 2013",
+                           "most extra posting that a lively group can stimulate", "posting")
+    social_half: float = P(0.1, "messages/member/day", 1e-6, 100, "assumption",
+                           "group activity at which stimulation is half its maximum", "posting")
+    radiation_base: float = P(0.3, "share", 0, 1, "P2 (owner -> core -> active -> lurkers)",
+                              "share of stimulation that reaches a member with no ties who never "
+                              "spoke", "posting")
+    radiation_ties: float = P(3.0, "ties", 0.1, 1000, "P2, P13",
+                              "ties (or spoken days) at which stimulation reaches a member fully",
+                              "posting")
+    question_share: float = P(0.3, "share", 0, 1, "P3, P21; assumption",
+                              "share of posting members whose post asks a question", "posting")
+    member_answer_rate: float = P(0.08, "1/poster", 0, 10, "assumption",
+                                  "chance per other poster of the day that a question is answered",
+                                  "posting")
+    seen_boost: float = P(0.27, "multiplier", 0, 10,
+                          "Joyce & Kraut 2006 (56% vs 44% return after a reply); P21",
+                          "extra posting of a member who was answered or @-mentioned", "posting")
+    seen_days: int = P(7, "days", 0, 365, "assumption", "how long feeling seen lasts", "posting")
+    mute_post_factor: float = P(0.2, "multiplier", 0, 1, "assumption",
+                                "posting of a member who muted the group, relative to unmuted",
+                                "posting")
+    attention_decay: float = P(0.025, "1/day", 0, 1,
+                               "Wu & Huberman 2007 (attention to novelty fades); P1",
+                               "daily loss of a member's attention to the group", "attention")
+    attention_floor: float = P(0.08, "attention", 0, 1, "assumption",
+                               "attention a perfectly matched member keeps for good", "attention")
+    spam_rate: float = P(0.2, "messages/day", 0, 100, "P7, P8",
+                         "ads a spammer posts a day", "posting")
+    fight_rate: float = P(0.01, "1/day", 0, 1, "P9",
+                          "chance a day that a troublemaker starts a public argument", "posting")
+
+    # -- ties and trust --------------------------------------------------------------------------
+    tie_rate: float = P(0.3, "probability", 0, 1, "P13, P14; Backstrom 2006",
+                        "chance that two members who interact form a tie, at full similarity",
+                        "ties")
+    trust_init: float = P(0.5, "trust", 0, 1, "assumption", "mean initial trust", "trust")
+    trust_init_sd: float = P(0.15, "trust", 0, 1, "assumption", "spread of initial trust", "trust")
+    trust_answered: float = P(0.05, "trust", 0, 1, "P3; Joyce & Kraut 2006",
+                              "trust gained when one's question is answered", "trust")
+    trust_unanswered: float = P(0.03, "trust", 0, 1, "P3",
+                                "trust lost when one's question goes unanswered", "trust")
+    trust_mention: float = P(0.03, "trust", 0, 1, "P21", "trust gained by an @-mention", "trust")
+    trust_tie: float = P(0.0005, "trust/tie/day", 0, 1, "P13 (knowing each other builds trust)",
+                         "daily trust gained per tie, up to 5 ties", "trust")
+    trust_spam: float = P(0.002, "trust/ad", 0, 1, "P8", "trust lost per ad seen", "trust")
+    trust_fight: float = P(0.03, "trust", 0, 1, "P9 (a public fight damages the brand)",
+                           "trust lost by everyone present at a public fight", "trust")
+    trust_commercial: float = P(0.03, "trust", 0, 1, "P15",
+                                "trust lost per commercial post that comes too soon", "trust")
+    trust_shill_exposed: float = P(0.15, "trust", 0, 1, "P2 (risk of being found out)",
+                                   "trust lost by every member when a shill is exposed", "trust")
+    trust_event: float = P(0.1, "trust", 0, 1, "P16, P17",
+                           "trust gained by attending an offline event", "trust")
+
+    # -- muting and leaving ----------------------------------------------------------------------
+    leave_base: float = P(0.0015, "1/day", 0, 1, "assumption; Wilkinson 2008",
+                          "daily chance a member who never spoke leaves", "leaving")
+    leave_contrib_k: float = P(2.0, "messages", 0.01, 1000, "Wilkinson 2008 (quitting ~ 1/k)",
+                               "messages after which the chance of leaving has halved", "leaving")
+    leave_distrust: float = P(4.0, "multiplier", 0, 100, "assumption",
+                              "how strongly low trust raises leaving (exp(k * (0.5 - trust)))",
+                              "leaving")
+    mute_base: float = P(0.004, "1/day", 0, 1, "assumption",
+                         "daily chance a member mutes the group", "leaving")
+    mute_overload: float = P(0.05, "probability", 0, 1, "P15",
+                             "extra chance to mute per commercial post that comes too soon",
+                             "leaving")
+    leave_overload: float = P(0.02, "probability", 0, 1, "P15",
+                              "extra chance to leave per commercial post that comes too soon",
+                              "leaving")
+
+    # -- thresholds and commitment (P7) ----------------------------------------------------------
+    entry_fee: float = P(0.0, "yuan", 0, 100_000, "P7 (1 vs 99 yuan), P20",
+                         "fee to join (0 = free)", "threshold")
+    effort_test: float = P(0.0, "strength", 0, 1, "P7 (obedience test)",
+                           "strength of a task before entry (0 = none)", "threshold")
+    fee_commitment_scale: float = P(50.0, "yuan", 0.01, 100_000, "P7; assumption",
+                                    "fee that gives 63% of full commitment", "threshold")
+    commit_leave: float = P(0.7, "share", 0, 1, "P7 (paid groups are more stable)",
+                            "cut in leaving and muting at full commitment", "threshold")
+    commit_attention: float = P(0.5, "share", 0, 1, "P7 (members value what they paid for)",
+                                "cut in attention decay at full commitment", "threshold")
+    commit_talk: float = P(0.0, "share", -1, 1,
+                           "open: Bapna 2018 (+2%), Zhang 2026 (negative)",
+                           "change in posting at full commitment (sign is an open question)",
+                           "threshold")
+    threshold_start: float = start("threshold")
+    threshold_end: float = end("threshold")
+
+    # -- shills (马甲, P2) -------------------------------------------------------------------------
+    shills: int = P(0, "accounts/group", 0, 50, "P2", "shill accounts per group (0 = none)",
+                    "shills")
+    shill_roles: Literal["newbie+expert", "newbie", "expert"] = P(
+        "newbie+expert", "roles", None, None, "P2 (a newbie who asks, an expert who answers)",
+        "what the shills do: ask, answer, or both", "shills")
+    shill_rate: float = P(2.0, "messages/day", 0, 100, "P2; assumption",
+                          "messages each shill posts a day", "shills")
+    shill_resonance: float = P(0.03, "probability", 0, 1, "P2; Muchnik 2013 (early signals herd)",
+                               "chance a planted question draws in a matched member", "shills")
+    shill_exposure: float = P(0.002, "1/day", 0, 1, "P2 (risk of being found out)",
+                              "daily chance each shill is exposed", "shills")
+    shill_cost: float = P(20.0, "yuan/day", 0, 100_000, "P6; assumption",
+                          "operator time per shill account a day", "shills")
+    shills_start: float = start("shills")
+    shills_end: float = end("shills")
+
+    # -- content cadence (P5, P15, P16) ----------------------------------------------------------
+    content_every: int = P(0, "days", 0, 365, "P5", "days between knowledge posts (0 = none)",
+                           "content")
+    content_renewal: float = P(0.15, "share", 0, 1, "P5; assumption",
+                               "share of lost attention a knowledge post restores (x fit)",
+                               "content")
+    content_cost: float = P(30.0, "yuan/post", 0, 100_000, "P6; assumption",
+                            "cost of writing one knowledge post", "content")
+    content_start: float = start("content")
+    content_end: float = end("content")
+    checkin: bool = P(False, "switch", None, None, "P5, P16 (daily check-in, Luoji Siwei 06:20)",
+                      "a daily check-in ritual at a fixed time", "content")
+    checkin_rate: float = P(0.2, "probability", 0, 1, "P16; assumption",
+                            "chance an attentive, matched member checks in on a day", "content")
+    checkin_habit: float = P(0.02, "attention", 0, 1, "P16 (rhythm builds habit)",
+                             "attention floor gained per check-in", "content")
+    checkin_habit_max: float = P(0.3, "attention", 0, 1, "P16; assumption",
+                                 "most attention floor a check-in habit can build", "content")
+    checkin_cost: float = P(10.0, "yuan/day", 0, 100_000, "P6; assumption",
+                            "operator time to run the ritual a day", "content")
+    checkin_start: float = start("checkin")
+    checkin_end: float = end("checkin")
+    commercial_every: int = P(0, "days", 0, 365, "P15",
+                              "days between commercial posts (0 = none)", "content")
+    commercial_tolerance: int = P(7, "days", 0, 365, "P15 (never every day)",
+                                  "commercial posts closer together than this annoy members",
+                                  "content")
+    commercial_start: float = start("commercial")
+    commercial_end: float = end("commercial")
+
+    # -- moderation (P8, P9) ---------------------------------------------------------------------
+    moderation: float = P(0.0, "1/day", 0, 1, "P8",
+                          "daily chance that a spammer is removed (0 = no moderation)",
+                          "moderation")
+    troublemaker_policy: Literal["ignore", "private", "public"] = P(
+        "ignore", "policy", None, None, "P9 (talk privately, kick only when out of control)",
+        "how troublemakers are handled", "moderation")
+    private_talk_effect: float = P(0.7, "share", 0, 1, "P9; assumption",
+                                   "cut in arguments after a private talk", "moderation")
+    moderation_cost: float = P(20.0, "yuan/day", 0, 100_000, "P6; assumption",
+                               "moderator time a day per group", "moderation")
+    moderation_start: float = start("moderation")
+    moderation_end: float = end("moderation")
+
+    # -- owner persona and responsiveness (P3, P21) ----------------------------------------------
+    owner_answer_share: float = P(0.1, "share", 0, 1, "P3",
+                                  "share of questions the owner answers", "owner")
+    owner_mentions: float = P(0.0, "mentions/day", 0, 1000, "P21",
+                              "members the owner @-mentions a day per group", "owner")
+    owner_humour: float = P(0.5, "0-1", 0, 1, "P3 (a stiff owner scares talk away)",
+                            "owner's humour: scales social stimulation by 0.5 + humour", "owner")
+    owner_depth: float = P(0.5, "0-1", 0, 1, "P3 (periodic discussion topics)",
+                           "owner's depth: scales the effect of knowledge posts by 0.5 + depth",
+                           "owner")
+    owner_cost: float = P(0.0, "yuan/day", 0, 100_000, "P6; assumption",
+                          "owner's time a day per group", "owner")
+    owner_start: float = start("owner")
+    owner_end: float = end("owner")
+
+    # -- red packets and offline events (P16, P17) -----------------------------------------------
+    red_packet_every: int = P(0, "days", 0, 365, "P17", "days between red packets (0 = none)",
+                              "red_packets")
+    red_packet_yuan: float = P(20.0, "yuan", 0, 100_000, "P17", "cash in one red packet",
+                               "red_packets")
+    red_packet_wake: float = P(0.3, "probability", 0, 1, "P17 (red packets wake sleepers)",
+                               "chance a muted member unmutes on a red packet", "red_packets")
+    red_packet_attention: float = P(0.3, "share", 0, 1, "P17",
+                                    "share of lost attention a red packet restores",
+                                    "red_packets")
+    red_packets_start: float = start("red_packets")
+    red_packets_end: float = end("red_packets")
+    event_every: int = P(0, "days", 0, 365, "P16, P17", "days between offline events (0 = none)",
+                         "events")
+    event_attend: float = P(0.15, "probability", 0, 1, "P16; assumption",
+                            "chance a trusting, matched member in the event's city attends",
+                            "events")
+    event_ties: float = P(2.0, "ties", 0, 50, "P16 (events strengthen bonds)",
+                          "new ties each attendee forms", "events")
+    event_cost: float = P(500.0, "yuan/event", 0, 1_000_000, "P6; assumption",
+                          "cost of one offline event", "events")
+    events_start: float = start("events")
+    events_end: float = end("events")
+
+    # -- leaders (P17) ---------------------------------------------------------------------------
+    leaders: int = P(0, "members/group", 0, 50, "P17 (soul figures who give value)",
+                     "members made leaders per group (0 = none)", "leaders")
+    leader_boost: float = P(2.0, "multiplier", 1, 100, "P17; assumption",
+                            "how much more a leader posts", "leaders")
+    leader_answer: float = P(0.3, "share", 0, 1, "P17",
+                             "share of questions each leader answers", "leaders")
+    leader_cost: float = P(10.0, "yuan/day", 0, 100_000, "P6; assumption",
+                           "perks per leader a day", "leaders")
+    leaders_start: float = start("leaders")
+    leaders_end: float = end("leaders")
+
+    # -- size cap with splitting (P12) -----------------------------------------------------------
+    size_cap: int = P(0, "members", 0, 100_000, "P12 (best 150-200, at most 350)",
+                      "members at which a group is split in two (0 = never)", "size_cap")
+    size_cap_start: float = start("size_cap")
+    size_cap_end: float = end("size_cap")
+
+    # -- referral campaigns and recruitment (P18, P20) -------------------------------------------
+    referral_rate: float = P(0.0, "1/day", 0, 1, "P18",
+                             "daily chance an attentive member shares the group (0 = none)",
+                             "referral")
+    referral_shares: float = P(2.2, "invites", 0, 100, "P18 (21k users sent 46k gifts: 2.2 each)",
+                               "invitations per share", "referral")
+    referral_reward: float = P(5.0, "yuan", 0, 100_000, "P18; assumption",
+                               "gift per referred member who joins", "referral")
+    referral_start: float = start("referral")
+    referral_end: float = end("referral")
+    recruit_per_day: float = P(0.0, "invites/day", 0, 10_000, "P18, P19",
+                               "strangers the operator invites into each group a day",
+                               "recruitment")
+    friend_adds: int = P(20, "people/day", 0, 10_000, "P18 (a WeChat account adds ~20 a day)",
+                         "friend adds one operator account can make a day", "recruitment")
+    recruit_cost: float = P(5.0, "yuan/person", 0, 100_000, "P20 (acquisition cost)",
+                            "cost of inviting one stranger", "recruitment")
+    recruitment_start: float = start("recruitment")
+    recruitment_end: float = end("recruitment")
+
+    # -- conversion and revenue (P20) ------------------------------------------------------------
+    product_price: float = P(199.0, "yuan", 0, 1_000_000, "P20 (paid communities: 199-299)",
+                             "price of the product sold by commercial posts", "payment")
+    conversion_base: float = P(0.03, "probability", 0, 1, "P20; assumption",
+                               "chance an attentive, trusting A-class member buys on a commercial "
+                               "post", "payment")
+
+
+PARAM_NAMES: tuple[str, ...] = tuple(Params.model_fields)
+_MEASURED = {name for name, f in Params.model_fields.items() if f.annotation in (int, float)}
+
+
+def info(name: str) -> dict[str, Any]:
+    """Unit, range, source, section and doc of one parameter."""
+    field = Params.model_fields[name]
+    extra = dict(field.json_schema_extra or {})
+    return {"name": name, "default": field.default, "doc": field.description, **extra}
+
+
+def _expected(name: str) -> str:
+    meta = info(name)
+    field = Params.model_fields[name]
+    if name not in _MEASURED:
+        if field.annotation is bool:
+            return "true or false"
+        choices = getattr(field.annotation, "__args__", ())
+        return "one of " + ", ".join(repr(c) for c in choices) if choices else str(field.annotation)
+    kind = "a whole number" if field.annotation is int else "a number"
+    lo, hi = meta["lo"], meta["hi"]
+    span = f" from {lo:g} to {hi:g}" if hi is not None else f" of at least {lo:g}"
+    return f"{kind}{span} ({meta['unit']})"
+
+
+def resolve(overrides: dict[str, Any] | None = None, source: str = "parameters") -> Params:
+    """Defaults updated with ``overrides``, validated.
+
+    Args:
+        overrides: flat ``name: value`` pairs.
+        source: where the overrides came from (a file name, "--set"), named in error messages.
+
+    Raises:
+        UserError: an unknown key (with the closest known one) or a value of the wrong type or
+            out of range, naming the key, the value and what is allowed.
+    """
+    overrides = dict(overrides or {})
+    for key in overrides:
+        if key not in Params.model_fields:
+            raise UserError(f"{source}: unknown parameter '{key}'{closest(key, PARAM_NAMES)}; "
+                            "'commsim show baseline' lists them all")
+    try:
+        return Params(**overrides)
+    except ValidationError as err:
+        first = err.errors()[0]
+        key = str(first["loc"][0])
+        raise UserError(f"{source}: parameter '{key}' = {overrides.get(key)!r} is not allowed: "
+                        f"expected {_expected(key)}") from None
+
+
+def to_dict(params: Params) -> dict[str, Any]:
+    """The flat ``name: value`` dict of a parameter set (floats stay floats, inf stays inf)."""
+    return params.model_dump()

@@ -1,0 +1,235 @@
+"""Phase 1, joining: invitations go out, invitees decide, groups over their cap split.
+
+Invitations come from three sources: the launch (``group_size`` people per group, some of them
+already invited to another of the operator's groups, P12), the operator's daily recruitment
+(P18, P19) and members' referrals (P18). An invitee answers after a few days (``join_delay``) and
+joins with a chance that grows with their interest fit, falls with the entry fee against what
+they are willing to pay, and falls under an effort test for the poorly matched (P7). A friend who
+referred them makes joining likelier (Backstrom et al. 2006). Joiners pay the fee and bring a
+commitment that grows with what they paid or did to get in (P7). A full group (the platform cap,
+P12) takes no one; with the size-cap lever on, a group above the cap splits in two.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.levers.plan import DayPlan
+from sim.population import draw_traits, group_topic, interest_fit
+from sim.rng import Stream, geometric0, key_of, uniform
+from sim.state import GONE, LAUNCH, RECRUIT, REFERRAL, SPAMMER, State
+
+REFERRAL_PULL = 1.0  # a friend inside: p -> 1 - (1 - p)^(1 + pull); Backstrom 2006, assumption
+EFFORT_COMMITMENT = 0.5  # commitment from passing a full-strength effort test; assumption
+_PERSON = 7  # key space of launch invitees, apart from invitation keys
+
+
+def make_groups(state: State, run: np.ndarray, topic: np.ndarray, launch_day: np.ndarray,
+                parent: np.ndarray) -> np.ndarray:
+    """Append groups (given in their run's creation order); returns their rows."""
+    g = state.groups
+    gid = np.empty(run.size, dtype=np.int64)
+    for i, r in enumerate(run.tolist()):  # few groups are made, so a loop is clear and cheap
+        gid[i] = state.run_groups[r]
+        state.run_groups[r] += 1
+    city = np.floor(uniform(state.seeds, run, key_of(gid), Stream.TRAIT_CITY, -1) *
+                    state.p.n_cities[run]).astype(np.int64)
+    return g.append(run=run, gid=gid, topic=topic, launch_day=launch_day, parent=parent,
+                    city=city, shills_live=state.p.shills[run])
+
+
+def launch_groups(state: State) -> None:
+    """Create each run's ``n_groups`` groups, launched every ``launch_interval`` days."""
+    p = state.p
+    run = np.repeat(np.arange(state.n_runs), p.n_groups)
+    gid = np.concatenate([np.arange(n) for n in p.n_groups])
+    make_groups(state, run, group_topic(gid), gid * p.launch_interval[run],
+                np.full(run.size, -1))
+
+
+def _send(state: State, day: int, group: np.ndarray, key: np.ndarray, person_key: np.ndarray,
+          source: int, topic: np.ndarray, city: np.ndarray, cohort: np.ndarray,
+          referrer: np.ndarray) -> None:
+    g = state.groups
+    run = g.run[group]
+    delay = geometric0(uniform(state.seeds, run, key, Stream.INVITE_DELAY, day),
+                       state.p.join_delay[run])
+    state.invites.append(run=run, group=group, key=key, person_key=person_key, day=day + delay,
+                         source=np.full(run.size, source), topic=topic, city=city,
+                         cohort=cohort, referrer=referrer)
+
+
+def send_invitations(state: State, plan: DayPlan, day: int) -> None:
+    """Launch invitations, the operator's recruits and members' referrals of today."""
+    g, p, s = state.groups, state.p, state.seeds
+    launching = np.flatnonzero(g.launch_day == day)
+    launching = launching[g.parent[launching] < 0]
+    if launching.size:
+        group = np.repeat(launching, p.group_size[g.run[launching]])
+        slot = np.concatenate([np.arange(n) for n in p.group_size[g.run[launching]]])
+        run, gid = g.run[group], g.gid[group]
+        key = key_of(LAUNCH, gid, slot)
+        # some invitees were also invited to an earlier group of the operator (P12)
+        other = (uniform(s, run, key, Stream.INVITE_OVERLAP, day) < p.overlap[run]) & (gid > 0)
+        pick = uniform(s, run, key, Stream.INVITE_OVERLAP_PICK, day)
+        other_gid = np.floor(pick * gid).astype(np.int64)
+        other_slot = np.floor(uniform(s, run, key, Stream.INVITE_OVERLAP_PICK + 1, day) *
+                              p.group_size[run]).astype(np.int64)
+        home = np.where(other, other_gid, gid)
+        person_key = key_of(_PERSON, home, np.where(other, other_slot, slot))
+        none = np.full(group.size, -1)
+        _send(state, day, group, key, person_key, LAUNCH, group_topic(home), none, none, none)
+    if plan.recruits.any():
+        group = np.repeat(np.arange(g.n), plan.recruits)
+        slot = np.concatenate([np.arange(n) for n in plan.recruits])
+        key = key_of(RECRUIT, g.gid[group], day, slot)
+        none = np.full(group.size, -1)
+        _send(state, day, group, key, key, RECRUIT, g.topic[group], none, none, none)
+    if plan.referral.any():
+        _send_referrals(state, plan, day)
+
+
+def _send_referrals(state: State, plan: DayPlan, day: int) -> None:
+    m, pe, p, s = state.members, state.people, state.p, state.seeds
+    rows = np.flatnonzero((m.status == 0) & (plan.referral[m.run] > 0) &
+                          (pe.type[m.person] != SPAMMER))
+    run = m.run[rows]
+    trust = (m.trust[rows] + pe.trust[m.person[rows]])
+    share = uniform(s, run, m.key[rows], Stream.REFERRAL, day) < \
+        plan.referral[run] * m.attention[rows] * np.minimum(trust, 1.0)
+    rows, run = rows[share], run[share]
+    n = p.referral_shares[run]
+    count = (np.floor(n) + (uniform(s, run, m.key[rows], Stream.REFERRAL_COUNT, day) <
+                            n - np.floor(n))).astype(np.int64)
+    referrer = np.repeat(rows, count)
+    slot = np.concatenate([np.arange(c) for c in count]) if rows.size else np.zeros(0, np.int64)
+    run = m.run[referrer]
+    key = key_of(REFERRAL, m.key[referrer], day, slot)
+    person = m.person[referrer]
+    # friends resemble the sharer (P14): same place or cohort half the time, close interests
+    same_city = uniform(s, run, key, Stream.REFERRAL_COUNT + 1, day) < 0.5
+    same_cohort = uniform(s, run, key, Stream.REFERRAL_COUNT + 2, day) < 0.5
+    _send(state, day, m.group[referrer], key, key, REFERRAL, pe.interest[person],
+          np.where(same_city, pe.city[person], -1), np.where(same_cohort, pe.cohort[person], -1),
+          referrer)
+
+
+def decide(state: State, plan: DayPlan, day: int) -> None:
+    """Invitees due today decide; joiners become members (and people, if new)."""
+    inv, g, p, s = state.invites, state.groups, state.p, state.seeds
+    due = inv.day == day
+    if not due.any():
+        return
+    rows = np.flatnonzero(due)
+    rows = rows[np.lexsort((inv.key[rows], g.gid[inv.group[rows]], inv.run[rows]))]
+    run, group, pkey = inv.run[rows], inv.group[rows], inv.person_key[rows]
+    known = np.array([state.person_index.get(k, -1) for k in zip(run.tolist(), pkey.tolist())],
+                     dtype=np.int64)
+    traits = draw_traits(state, run, pkey, inv.topic[rows], inv.city[rows], inv.cohort[rows])
+    pe = state.people
+    met = known >= 0
+    for name in ("type", "wtp", "interest"):  # people met before keep the traits they have
+        traits[name][met] = getattr(pe, name)[known[met]]
+    fit = interest_fit(traits["interest"], g.topic[group], p.fit_width[run])
+    spammer = traits["type"] == SPAMMER
+    chance = p.accept_base[run] * np.where(spammer, 1.0, np.sqrt(fit))
+    fee, effort = plan.fee[run], plan.effort[run]
+    with np.errstate(divide="ignore"):
+        chance = chance * np.where(fee > 0, np.exp(-fee / np.maximum(traits["wtp"] * fit, 1e-9)),
+                                   1.0)
+    chance = chance * (1.0 - effort * np.where(traits["type"] == 0, 1.0 - fit, 1.0))
+    referred = inv.source[rows] == REFERRAL
+    chance = np.where(referred, 1.0 - (1.0 - chance) ** (1.0 + REFERRAL_PULL), chance)
+    join = uniform(s, run, inv.key[rows], Stream.INVITE_ACCEPT, day) < chance
+    # no second seat for someone already in (or once in) the group, nor twice in one day
+    seat = list(zip(known.tolist(), group.tolist()))
+    join &= np.array([k not in state.membership_index for k in seat], dtype=bool)
+    _, first = np.unique(np.stack([run, pkey.astype(np.int64), group]), axis=1, return_index=True)
+    once = np.zeros(rows.size, dtype=bool)
+    once[first] = True
+    join &= once
+    # a full group takes no one (P12); joiners are taken in their order until the group is full
+    present = np.bincount(state.members.group[state.present()], minlength=g.n)
+    room = p.platform_cap[g.run] - present
+    idx = np.flatnonzero(join)
+    grp = group[idx]
+    order = np.argsort(grp, kind="stable")
+    idx, grp = idx[order], grp[order]
+    rank = np.arange(idx.size) - np.searchsorted(grp, grp, side="left")
+    idx = np.sort(idx[rank < room[grp]])
+    if idx.size:
+        _admit(state, plan, day, rows[idx], known[idx], {k: v[idx] for k, v in traits.items()},
+               fit[idx], fee[idx], effort[idx])
+    inv.keep(~due)
+
+
+def _admit(state: State, plan: DayPlan, day: int, inv_rows: np.ndarray, known: np.ndarray,
+           traits: dict[str, np.ndarray], fit: np.ndarray, fee: np.ndarray,
+           effort: np.ndarray) -> None:
+    inv, pe, m, g, p = state.invites, state.people, state.members, state.groups, state.p
+    run, group, pkey = inv.run[inv_rows], inv.group[inv_rows], inv.person_key[inv_rows]
+    source, referrer = inv.source[inv_rows], inv.referrer[inv_rows]
+    person = known.copy()
+    new = np.flatnonzero(person < 0)
+    # one new person per (run, key), even when they join two groups today
+    _, first, back = np.unique(np.stack([run[new], pkey[new].astype(np.int64)]), axis=1,
+                               return_index=True, return_inverse=True)
+    make = new[first]
+    rows = pe.append(run=run[make], key=pkey[make], **{k: v[make] for k, v in traits.items()})
+    for r, k, row in zip(run[make].tolist(), pkey[make].tolist(), rows.tolist()):
+        state.person_index[(r, k)] = row
+    person[new] = rows[back.ravel()]
+    commit = np.minimum(1.0, 1.0 - np.exp(-fee / p.fee_commitment_scale[run]) +
+                        EFFORT_COMMITMENT * effort)
+    seats = m.append(run=run, group=group, person=person, key=key_of(pkey, g.gid[group]),
+                     fit=fit, trust=pe.trust[person], attention=np.ones(run.size), commit=commit,
+                     join_day=np.full(run.size, day), leave_day=np.full(run.size, -1))
+    for key, row in zip(zip(person.tolist(), group.tolist()), seats.tolist()):
+        state.membership_index[key] = row
+    n = state.n_runs
+    state.run_joined += np.bincount(run, minlength=n)
+    state.run_revenue += np.bincount(run, weights=fee, minlength=n)
+    referred = source == REFERRAL
+    if referred.any():
+        plan.cost += np.bincount(run[referred], weights=p.referral_reward[run[referred]],
+                                 minlength=n)
+        # the friend who referred them is a tie from the start (if still in the group)
+        friend = referrer[referred]
+        inside = (m.status[friend] != GONE) & (m.group[friend] == group[referred])
+        from sim.phases.ties import add_ties
+        add_ties(state, seats[referred][inside], friend[inside])
+
+
+def split_groups(state: State, plan: DayPlan, day: int) -> None:
+    """Split every group above its run's size cap: the newer half moves to a new group (P12)."""
+    g, m = state.groups, state.members
+    if not plan.size_cap.any():
+        return
+    present = state.present()
+    size = np.bincount(m.group[present], minlength=g.n)
+    cap = plan.size_cap[g.run]
+    over = np.flatnonzero((cap > 0) & (size > cap))
+    if over.size == 0:
+        return
+    over = over[np.lexsort((g.gid[over], g.run[over]))]
+    new = make_groups(state, g.run[over], g.topic[over], np.full(over.size, day), over)
+    from sim.levers.shills import arm_new_groups
+    arm_new_groups(state, new)
+    target = np.full(g.n, -1)
+    target[over] = new
+    rows = np.flatnonzero(present & (target[m.group] >= 0))
+    rows = rows[np.lexsort((m.key[rows], m.join_day[rows], m.group[rows]))]
+    grp = m.group[rows]
+    rank = np.arange(rows.size) - np.searchsorted(grp, grp, side="left")
+    move = rows[rank >= size[grp] // 2]
+    for row in move.tolist():
+        del state.membership_index[(int(m.person[row]), int(m.group[row]))]
+        state.membership_index[(int(m.person[row]), int(target[m.group[row]]))] = row
+    m.group[move] = target[m.group[move]]
+
+
+def step(state: State, plan: DayPlan, day: int) -> None:
+    """Send today's invitations, let due invitees decide, split groups over the cap."""
+    send_invitations(state, plan, day)
+    decide(state, plan, day)
+    split_groups(state, plan, day)

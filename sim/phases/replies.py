@@ -1,0 +1,54 @@
+"""Phase 3, replies and @-mentions: being answered and being named make members feel seen.
+
+A member who posted today asks a question with chance ``question_share``. One uniform draw per
+question splits the answerers into segments: the owner answers with chance ``a_o`` (the owner's
+share, P3), else an expert shill, a leader or another member who posted today; in all
+
+    answered = 1 - (1 - a_o)(1 - a_shill)(1 - a_leader)(1 - member_answer_rate)^(posters - 1).
+
+An answered asker feels seen for ``seen_days`` (more posting, posting.py) and gains trust; an answer
+by the owner also raises trust in the owner. An unanswered question costs trust (P3). The owner
+@-mentions ``owner_mentions`` members a day, at random among those present (P21).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.levers.plan import DayPlan
+from sim.rng import Stream, uniform
+from sim.state import State
+
+
+def step(state: State, plan: DayPlan, day: int) -> None:
+    """Answer today's questions and make the owner's @-mentions."""
+    m, pe, p, s = state.members, state.people, state.p, state.seeds
+    rows = np.flatnonzero(m.posted)
+    run, grp = m.run[rows], m.group[rows]
+    asks = uniform(s, run, m.key[rows], Stream.QUESTION, day) < p.question_share[run]
+    rows, run, grp = rows[asks], run[asks], grp[asks]
+    owner = plan.owner_answer[grp]
+    others = 1.0 - (1.0 - plan.expert_answer[grp]) * (1.0 - plan.leader_answer[grp]) * \
+        (1.0 - p.member_answer_rate[run]) ** np.maximum(state.posters_today[grp] - 1, 0)
+    answered_p = 1.0 - (1.0 - owner) * (1.0 - others)
+    u = uniform(s, run, m.key[rows], Stream.ANSWER, day)
+    by_owner = u < owner
+    answered = u < answered_p
+    seen = rows[answered]
+    m.seen_until[seen] = day + p.seen_days[run[answered]]
+    m.trust[seen] += p.trust_answered[run[answered]]
+    np.add.at(pe.trust, m.person[rows[by_owner]], p.trust_answered[run[by_owner]])
+    m.trust[rows[~answered]] -= p.trust_unanswered[run[~answered]]
+    state.questions_today = np.bincount(grp, minlength=state.groups.n)
+    state.answered_today = np.bincount(grp[answered], minlength=state.groups.n)
+    # the owner's @-mentions, spread at random over present members (P21)
+    if plan.owner_mentions.any():
+        present = np.flatnonzero(state.present() & (plan.owner_mentions[m.group] > 0))
+        size = np.bincount(m.group[present], minlength=state.groups.n)
+        grp = m.group[present]
+        chance = np.minimum(1.0, plan.owner_mentions[grp] / np.maximum(size[grp], 1))
+        named = uniform(s, m.run[present], m.key[present], Stream.MENTION, day) < chance
+        named_rows, named_run = present[named], m.run[present][named]
+        m.seen_until[named_rows] = day + p.seen_days[named_run]
+        m.trust[named_rows] += p.trust_mention[named_run]
+        np.add.at(pe.trust, m.person[named_rows], p.trust_mention[named_run])

@@ -1,0 +1,79 @@
+"""Phase 4, ties: members who talk to each other, or meet at an event, may come to know each other.
+
+Each day the members of a group who posted are put in a random order and each is paired with the
+next; a pair forms a tie with chance ``tie_rate * similarity`` (P13, P14: same place, same age
+cohort, close interests). At an offline event (P16, P17) attendees are paired the same way
+``event_ties`` times each, and ties form with the same chance. Ties are undirected and counted
+once; a member's ``degree`` is their number of ties.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.levers.plan import DayPlan
+from sim.population import similarity
+from sim.rng import Stream, key_of, uniform
+from sim.state import MUTED, State
+
+
+def add_ties(state: State, a: np.ndarray, b: np.ndarray) -> None:
+    """Add ties between membership rows ``a[i]`` and ``b[i]``, skipping ones that exist."""
+    keep = a != b
+    a, b = np.minimum(a[keep], b[keep]), np.maximum(a[keep], b[keep])
+    if a.size == 0:
+        return
+    width = np.int64(1 << 31)
+    new = np.unique(a * width + b)
+    known = state.tie_keys  # kept sorted, so a look-up is a binary search
+    pos = np.searchsorted(known, new)
+    fresh = (pos == known.size) | (known[np.minimum(pos, known.size - 1)] != new) \
+        if known.size else np.ones(new.size, dtype=bool)
+    new, pos = new[fresh], pos[fresh]
+    state.tie_keys = np.insert(known, pos, new)
+    a, b = new // width, new % width
+    state.ties.append(a=a, b=b)
+    state.members.degree += np.bincount(np.concatenate([a, b]), minlength=state.members.n)
+
+
+def pair_up(state: State, rows: np.ndarray, stream: int, day: int) -> tuple[np.ndarray, np.ndarray]:
+    """Random pairs within each group: rows in a random order per group, each with the next."""
+    m = state.members
+    if rows.size < 2:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    u = uniform(state.seeds, m.run[rows], m.key[rows], stream, day)
+    rows = rows[np.lexsort((m.key[rows], u, m.group[rows]))]
+    same = m.group[rows[1:]] == m.group[rows[:-1]]
+    return rows[:-1][same], rows[1:][same]
+
+
+def _form(state: State, a: np.ndarray, b: np.ndarray, stream: int, day: int) -> None:
+    m, p = state.members, state.p
+    if a.size == 0:
+        return
+    run = m.run[a]
+    chance = p.tie_rate[run] * similarity(state, m.person[a], m.person[b])
+    pair_key = key_of(m.key[a], m.key[b])
+    formed = uniform(state.seeds, run, pair_key, stream, day) < chance
+    add_ties(state, a[formed], b[formed])
+
+
+def step(state: State, plan: DayPlan, day: int) -> None:
+    """Ties from today's conversations and from offline events."""
+    m, pe, g, p, s = state.members, state.people, state.groups, state.p, state.seeds
+    a, b = pair_up(state, np.flatnonzero(m.posted), Stream.PAIR_ORDER, day)
+    _form(state, a, b, Stream.TIE, day)
+    state.attended = np.zeros(m.n, dtype=bool)
+    if plan.event.any():
+        rows = np.flatnonzero(state.present() & plan.event[m.group] & (m.status != MUTED))
+        run = m.run[rows]
+        local = pe.city[m.person[rows]] == g.city[m.group[rows]]
+        chance = p.event_attend[run] * np.minimum(1.0, m.trust[rows] + pe.trust[m.person[rows]]) \
+            * m.fit[rows] * np.where(local, 1.0, 0.1)
+        went = rows[uniform(s, run, m.key[rows], Stream.EVENT_ATTEND, day) < chance]
+        state.attended[went] = True
+        rounds = int(np.ceil(p.event_ties.max())) if went.size else 0
+        for k in range(rounds):  # each round pairs attendees afresh
+            a, b = pair_up(state, went[k < p.event_ties[m.run[went]]], Stream.EVENT_TIE + 100 * k,
+                           day)
+            _form(state, a, b, Stream.EVENT_TIE + 100 * k + 1, day)

@@ -1,0 +1,150 @@
+"""The state of a batch of runs, held in arrays (one per attribute), Starsim style.
+
+Rows carry their run: every group, person, membership and invitation row holds the index of its run
+in the batch, and per-run parameters are arrays read through that index (``p.shills[g_run]``). A
+single run is a batch of one, so the Mesa model and the batched engine share every rule.
+
+Tables grow by appending and never drop rows: a member who leaves keeps their row with status
+``GONE``. New rows of a day are appended sorted by (run, a key that names them within their run),
+so the rows of one run keep the same relative order whatever other runs share the batch, and every
+per-group or per-run sum (``np.bincount`` adds in row order) is bit-for-bit the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sim.params import Params
+
+# membership status
+ACTIVE, MUTED, GONE = 0, 1, 2
+STATUS_NAMES = ("active", "muted", "gone")
+# person type
+ORDINARY, SPAMMER, TROUBLEMAKER = 0, 1, 2
+TYPE_NAMES = ("ordinary", "spammer", "troublemaker")
+# invitation source
+LAUNCH, RECRUIT, REFERRAL = 0, 1, 2
+
+
+class Table:
+    """Columns of equal length that grow by appending; ``table.name`` is a view of the used rows."""
+
+    def __init__(self, **dtypes: Any) -> None:
+        self._cols = {name: np.zeros(16, dtype=dt) for name, dt in dtypes.items()}
+        self.n = 0
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        cols = self.__dict__.get("_cols")
+        if cols is None or name not in cols:
+            raise AttributeError(name)
+        return cols[name][: self.n]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        cols = self.__dict__.get("_cols")
+        if cols is not None and name in cols:
+            cols[name][: self.n] = value  # write through, so `table.x = ...` cannot detach a copy
+        else:
+            super().__setattr__(name, value)
+
+    def __len__(self) -> int:
+        return self.n
+
+    def append(self, **values: np.ndarray) -> np.ndarray:
+        """Append rows (every column not given is zero); returns the new rows' indices."""
+        k = len(next(iter(values.values())))
+        need = self.n + k
+        for name, col in self._cols.items():
+            if need > col.size:
+                grown = np.zeros(max(need, 2 * col.size), dtype=col.dtype)
+                grown[: self.n] = col[: self.n]
+                self._cols[name] = col = grown
+            col[self.n : need] = values.get(name, 0)
+        rows = np.arange(self.n, need)
+        self.n = need
+        return rows
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Drop the rows where ``mask`` is False (used only for pending invitations)."""
+        k = int(mask.sum())
+        for name, col in self._cols.items():
+            col[:k] = col[: self.n][mask]
+        self.n = k
+
+
+_CATEGORICAL = {"shill_roles": ("newbie+expert", "newbie", "expert"),
+                "troublemaker_policy": ("ignore", "private", "public")}
+
+
+class RunParams:
+    """Every parameter as an array over the runs of a batch (categorical ones as int codes)."""
+
+    def __init__(self, params: list[Params]) -> None:
+        for name in Params.model_fields:
+            values = [getattr(p, name) for p in params]
+            if name in _CATEGORICAL:
+                values = [_CATEGORICAL[name].index(v) for v in values]
+            setattr(self, name, np.asarray(values))
+
+    def __getattr__(self, name: str) -> np.ndarray:  # for type checkers; real attrs set above
+        raise AttributeError(name)
+
+
+@dataclass
+class State:
+    """Everything that changes during a batch of runs."""
+
+    params: list[Params]
+    seeds: np.ndarray  # uint64, one per run
+    day: int = 0
+    p: RunParams = field(init=False)
+    groups: Table = field(init=False)
+    people: Table = field(init=False)
+    members: Table = field(init=False)
+    invites: Table = field(init=False)
+    ties: Table = field(init=False)
+    person_index: dict = field(init=False)  # (run, person key) -> person row
+    membership_index: dict = field(init=False)  # (person row, group row) -> membership row
+
+    def __post_init__(self) -> None:
+        self.p = RunParams(self.params)
+        n = len(self.params)
+        self.groups = Table(run=np.int64, gid=np.int64, topic=np.float64, launch_day=np.int64,
+                            stimulus=np.float64, shills_live=np.int64, parent=np.int64,
+                            city=np.int64)
+        self.people = Table(run=np.int64, key=np.uint64, activity=np.float64, type=np.int8,
+                            able=np.bool_, willing=np.bool_, wtp=np.float64, city=np.int64,
+                            cohort=np.int64, interest=np.float64, trust=np.float64,
+                            messages=np.int64, converted=np.bool_)
+        self.members = Table(run=np.int64, group=np.int64, person=np.int64, key=np.uint64,
+                             fit=np.float64, trust=np.float64, attention=np.float64,
+                             habit=np.float64, commit=np.float64, status=np.int8,
+                             join_day=np.int64, leave_day=np.int64, messages=np.int64,
+                             today=np.int64, quarter=np.int64, posted=np.bool_,
+                             seen_until=np.int64, degree=np.int64, leader=np.bool_,
+                             calmed=np.bool_, remove=np.int8)
+        self.invites = Table(run=np.int64, group=np.int64, key=np.uint64, person_key=np.uint64,
+                             day=np.int64, source=np.int8, topic=np.float64, city=np.int64,
+                             cohort=np.int64, referrer=np.int64)
+        self.ties = Table(a=np.int64, b=np.int64)
+        self.tie_keys = np.zeros(0, dtype=np.int64)  # a * 2**31 + b of every tie, sorted
+        self.person_index = {}
+        self.membership_index = {}
+        # per-run counters (cumulative)
+        self.run_cost = np.zeros(n)
+        self.run_revenue = np.zeros(n)
+        self.run_churned = np.zeros(n, dtype=np.int64)
+        self.run_kicked = np.zeros(n, dtype=np.int64)
+        self.run_joined = np.zeros(n, dtype=np.int64)
+        self.run_groups = np.zeros(n, dtype=np.int64)  # groups made so far (next local id)
+        self.run_conversions = np.zeros(n, dtype=np.int64)
+
+    @property
+    def n_runs(self) -> int:
+        return len(self.params)
+
+    def present(self) -> np.ndarray:
+        """Mask of memberships still in their group (active or muted)."""
+        return self.members.status != GONE
