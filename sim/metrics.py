@@ -45,6 +45,18 @@ def time_to_sustained_silence(daily_messages: np.ndarray, share: float = SILENCE
     return float(last + 1) if last + 1 < m.size else float("nan")
 
 
+def retention(daily_messages: np.ndarray, day: int, window: int = SILENCE_WINDOW) -> float:
+    """Trailing mean of messages on ``day`` as a share of its peak up to then (1 = no decay).
+
+    Unlike time to silence it is never censored, so it compares decay across runs that did and
+    did not fall silent. NaN when the series is shorter than ``day + 1`` or silent throughout.
+    """
+    m = trailing_mean(daily_messages, window)
+    if m.size <= day or m[: day + 1].max() <= 0:
+        return float("nan")
+    return float(m[day] / m[: day + 1].max())
+
+
 def peak_day(daily_messages: np.ndarray, window: int = SILENCE_WINDOW) -> int:
     """Day on which the trailing mean of messages is highest."""
     return int(np.argmax(trailing_mean(daily_messages, window)))

@@ -67,7 +67,7 @@ class Params(BaseModel):
                          "topic distance at which interest fit falls to 1/e", "groups")
 
     # -- members --------------------------------------------------------------------------------
-    activity_median: float = P(0.009, "posts/day", 0, 10,
+    activity_median: float = P(0.024, "posts/day", 0, 10,
                                "assumption; heavy tail per Wilkinson 2008 and P4",
                                "median base posting intensity of a member", "members")
     activity_sigma: float = P(2.5, "log units", 0, 4, "assumption; P4 (70-80/10-20/5-10 split)",
@@ -82,7 +82,7 @@ class Params(BaseModel):
                           "share of people able to pay", "members")
     share_willing: float = P(0.35, "share", 0, 1, "P10 (ABCD classes)",
                              "share of people willing to pay", "members")
-    wtp_median: float = P(60.0, "yuan", 0, 100_000, "P7, P20 (fees of 99-299 yuan); assumption",
+    wtp_median: float = P(150.0, "yuan", 0, 100_000, "P7, P20 (fees of 99-299 yuan); assumption",
                           "median willingness to pay of an able and willing person", "members")
     n_cities: int = P(10, "cities", 1, 10_000, "P14 (nearby people bond)",
                       "distinct places members live in", "members")
@@ -94,6 +94,10 @@ class Params(BaseModel):
                            "most extra posting that a lively group can stimulate", "posting")
     social_half: float = P(0.1, "messages/member/day", 1e-6, 100, "assumption",
                            "group activity at which stimulation is half its maximum", "posting")
+    crowding_size: float = P(80.0, "members", 1, 100_000,
+                             "P12 (big groups are loose and silent; best 150-200)",
+                             "group size at which crowding halves each member's posting",
+                             "posting")
     radiation_base: float = P(0.3, "share", 0, 1, "P2 (owner -> core -> active -> lurkers)",
                               "share of stimulation that reaches a member with no ties who never "
                               "spoke", "posting")
@@ -138,7 +142,7 @@ class Params(BaseModel):
     trust_spam: float = P(0.002, "trust/ad", 0, 1, "P8", "trust lost per ad seen", "trust")
     trust_fight: float = P(0.03, "trust", 0, 1, "P9 (a public fight damages the brand)",
                            "trust lost by everyone present at a public fight", "trust")
-    trust_commercial: float = P(0.03, "trust", 0, 1, "P15",
+    trust_commercial: float = P(0.005, "trust", 0, 1, "P15",
                                 "trust lost per commercial post that comes too soon", "trust")
     trust_shill_exposed: float = P(0.15, "trust", 0, 1, "P2 (risk of being found out)",
                                    "trust lost by every member when a shill is exposed", "trust")
@@ -155,10 +159,10 @@ class Params(BaseModel):
                               "leaving")
     mute_base: float = P(0.004, "1/day", 0, 1, "assumption",
                          "daily chance a member mutes the group", "leaving")
-    mute_overload: float = P(0.05, "probability", 0, 1, "P15",
+    mute_overload: float = P(0.02, "probability", 0, 1, "P15",
                              "extra chance to mute per commercial post that comes too soon",
                              "leaving")
-    leave_overload: float = P(0.02, "probability", 0, 1, "P15",
+    leave_overload: float = P(0.005, "probability", 0, 1, "P15",
                               "extra chance to leave per commercial post that comes too soon",
                               "leaving")
 
@@ -167,7 +171,7 @@ class Params(BaseModel):
                          "fee to join (0 = free)", "threshold")
     effort_test: float = P(0.0, "strength", 0, 1, "P7 (obedience test)",
                            "strength of a task before entry (0 = none)", "threshold")
-    fee_commitment_scale: float = P(50.0, "yuan", 0.01, 100_000, "P7; assumption",
+    fee_commitment_scale: float = P(30.0, "yuan", 0.01, 100_000, "P7; assumption",
                                     "fee that gives 63% of full commitment", "threshold")
     commit_leave: float = P(0.7, "share", 0, 1, "P7 (paid groups are more stable)",
                             "cut in leaving and muting at full commitment", "threshold")
@@ -188,7 +192,7 @@ class Params(BaseModel):
         "what the shills do: ask, answer, or both", "shills")
     shill_rate: float = P(2.0, "messages/day", 0, 100, "P2; assumption",
                           "messages each shill posts a day", "shills")
-    shill_resonance: float = P(0.03, "probability", 0, 1, "P2; Muchnik 2013 (early signals herd)",
+    shill_resonance: float = P(0.01, "probability", 0, 1, "P2; Muchnik 2013 (early signals herd)",
                                "chance a planted question draws in a matched member", "shills")
     shill_exposure: float = P(0.002, "1/day", 0, 1, "P2 (risk of being found out)",
                               "daily chance each shill is exposed", "shills")
@@ -209,7 +213,7 @@ class Params(BaseModel):
     content_end: float = end("content")
     checkin: bool = P(False, "switch", None, None, "P5, P16 (daily check-in, Luoji Siwei 06:20)",
                       "a daily check-in ritual at a fixed time", "content")
-    checkin_rate: float = P(0.2, "probability", 0, 1, "P16; assumption",
+    checkin_rate: float = P(0.1, "probability", 0, 1, "P16; assumption",
                             "chance an attentive, matched member checks in on a day", "content")
     checkin_habit: float = P(0.02, "attention", 0, 1, "P16 (rhythm builds habit)",
                              "attention floor gained per check-in", "content")
@@ -270,9 +274,14 @@ class Params(BaseModel):
     red_packets_end: float = end("red_packets")
     event_every: int = P(0, "days", 0, 365, "P16, P17", "days between offline events (0 = none)",
                          "events")
-    event_attend: float = P(0.15, "probability", 0, 1, "P16; assumption",
+    event_attend: float = P(0.3, "probability", 0, 1, "P16; assumption",
                             "chance a trusting, matched member in the event's city attends",
                             "events")
+    event_travel: float = P(0.3, "multiplier", 0, 1, "P14 (nearby people bond)",
+                            "attendance of members from other cities, relative to locals", "events")
+    event_tie_rate: float = P(0.8, "probability", 0, 1, "P16 (offline events strengthen bonds)",
+                              "chance two attendees who meet form a tie, at full similarity",
+                              "events")
     event_ties: float = P(2.0, "ties", 0, 50, "P16 (events strengthen bonds)",
                           "new ties each attendee forms", "events")
     event_cost: float = P(500.0, "yuan/event", 0, 1_000_000, "P6; assumption",

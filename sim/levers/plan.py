@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+RUN_FIELDS = ("fee", "effort", "referral", "size_cap", "cost", "leaders_on")
+
+
 @dataclass
 class DayPlan:
     """Per-group (``g_``) and per-run arrays for one day; zeros mean the operator does nothing."""
@@ -40,12 +43,19 @@ class DayPlan:
     size_cap: np.ndarray = field(init=False)  # split groups above this size (0 = never)
     cost: np.ndarray = field(init=False)  # yuan spent today
 
+    def copy_groups(self, parents: np.ndarray) -> None:
+        """New groups made today (splits) act on the plan of the group they came from."""
+        for name, f in self.__dataclass_fields__.items():
+            value = getattr(self, name)
+            if not f.init and name not in RUN_FIELDS:
+                setattr(self, name, np.concatenate([value, value[parents]]))
+        self.n_groups += len(parents)
+
     def __post_init__(self) -> None:
         for name, f in self.__dataclass_fields__.items():
             if f.init:
                 continue
-            n = self.n_runs if name in ("fee", "effort", "referral", "size_cap", "cost",
-                                        "leaders_on") else self.n_groups
+            n = self.n_runs if name in RUN_FIELDS else self.n_groups
             dtype = bool if name in ("content", "checkin", "commercial", "annoying",
                                      "red_packet", "event", "leaders_on") else np.float64
             if name in ("policy", "recruits", "shills_exposed"):

@@ -213,6 +213,7 @@ def split_groups(state: State, plan: DayPlan, day: int) -> None:
         return
     over = over[np.lexsort((g.gid[over], g.run[over]))]
     new = make_groups(state, g.run[over], g.topic[over], np.full(over.size, day), over)
+    plan.copy_groups(over)
     from sim.levers.shills import arm_new_groups
     arm_new_groups(state, new)
     target = np.full(g.n, -1)

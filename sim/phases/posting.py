@@ -2,10 +2,13 @@
 
 A present member posts with chance ``1 - exp(-rate)``, where
 
-    rate = activity * attention * fit * 2 * trust * stimulation * seen * commitment * mute * leader
+    rate = activity * crowding * attention * fit * 2 * trust * stimulation * seen * commitment
+           * mute * leader
 
 - ``activity``: base intensity, lognormal across people (heavy-tailed: most lurk, a few talk a lot;
   P4, Wilkinson 2008);
+- ``crowding = 1 / (1 + size / crowding_size)``: in a big group each voice counts for less and
+  talk is left to others (P12: "big groups are loose and silent, small groups tight and active");
 - ``attention`` in [0, 1] fades with the group's novelty and is renewed by content (attention.py);
 - ``fit``: interest fit with the group's topic; ``trust``: the mean of trust in the group and in
   the owner (trust 0.5 is neutral);
@@ -55,7 +58,8 @@ def step(state: State, plan: DayPlan, day: int) -> None:
         x / (x + p.social_half[run]) * reach
     seen = np.where(m.seen_until[rows] > day, 1.0 + p.seen_boost[run], 1.0)
     muted = m.status[rows] == MUTED
-    rate = (pe.activity[person] * m.attention[rows] * m.fit[rows] *
+    crowding = 1.0 / (1.0 + size[grp] / p.crowding_size[run])
+    rate = (pe.activity[person] * crowding * m.attention[rows] * m.fit[rows] *
             (m.trust[rows] + pe.trust[person]) * stimulation * seen *
             (1.0 + p.commit_talk[run] * m.commit[rows]) *
             np.where(muted, p.mute_post_factor[run], 1.0) *

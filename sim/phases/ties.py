@@ -3,7 +3,7 @@
 Each day the members of a group who posted are put in a random order and each is paired with the
 next; a pair forms a tie with chance ``tie_rate * similarity`` (P13, P14: same place, same age
 cohort, close interests). At an offline event (P16, P17) attendees are paired the same way
-``event_ties`` times each, and ties form with the same chance. Ties are undirected and counted
+``event_ties`` times each, and ties form with chance ``event_tie_rate * similarity``. Ties are undirected and counted
 once; a member's ``degree`` is their number of ties.
 """
 
@@ -47,12 +47,13 @@ def pair_up(state: State, rows: np.ndarray, stream: int, day: int) -> tuple[np.n
     return rows[:-1][same], rows[1:][same]
 
 
-def _form(state: State, a: np.ndarray, b: np.ndarray, stream: int, day: int) -> None:
-    m, p = state.members, state.p
+def _form(state: State, a: np.ndarray, b: np.ndarray, rate: np.ndarray, stream: int,
+          day: int) -> None:
+    m = state.members
     if a.size == 0:
         return
     run = m.run[a]
-    chance = p.tie_rate[run] * similarity(state, m.person[a], m.person[b])
+    chance = rate[run] * similarity(state, m.person[a], m.person[b])
     pair_key = key_of(m.key[a], m.key[b])
     formed = uniform(state.seeds, run, pair_key, stream, day) < chance
     add_ties(state, a[formed], b[formed])
@@ -62,18 +63,18 @@ def step(state: State, plan: DayPlan, day: int) -> None:
     """Ties from today's conversations and from offline events."""
     m, pe, g, p, s = state.members, state.people, state.groups, state.p, state.seeds
     a, b = pair_up(state, np.flatnonzero(m.posted), Stream.PAIR_ORDER, day)
-    _form(state, a, b, Stream.TIE, day)
+    _form(state, a, b, p.tie_rate, Stream.TIE, day)
     state.attended = np.zeros(m.n, dtype=bool)
     if plan.event.any():
         rows = np.flatnonzero(state.present() & plan.event[m.group] & (m.status != MUTED))
         run = m.run[rows]
         local = pe.city[m.person[rows]] == g.city[m.group[rows]]
         chance = p.event_attend[run] * np.minimum(1.0, m.trust[rows] + pe.trust[m.person[rows]]) \
-            * m.fit[rows] * np.where(local, 1.0, 0.1)
+            * m.fit[rows] * np.where(local, 1.0, p.event_travel[run])
         went = rows[uniform(s, run, m.key[rows], Stream.EVENT_ATTEND, day) < chance]
         state.attended[went] = True
         rounds = int(np.ceil(p.event_ties.max())) if went.size else 0
         for k in range(rounds):  # each round pairs attendees afresh
             a, b = pair_up(state, went[k < p.event_ties[m.run[went]]], Stream.EVENT_TIE + 100 * k,
                            day)
-            _form(state, a, b, Stream.EVENT_TIE + 100 * k + 1, day)
+            _form(state, a, b, p.event_tie_rate, Stream.EVENT_TIE + 100 * k + 1, day)
