@@ -1,9 +1,11 @@
 """Every parameter of the model in one place, with its unit, its allowed range and its source.
 
-Names are flat (``shills``, ``entry_fee``) so that each one is a keyword of ``CommunityModel`` and of
-``mesa.batch_run``, a key in a scenario file and a ``--set key=value`` on the command line. Sections
+Names are flat (``shills``, ``entry_fee``) so that each one is a keyword of ``CommunityModel`` and
+of ``mesa.batch_run``, a key in a scenario file and a ``--set key=value`` on the command line.
+Sections
 only group them for reading. Sources: a P-number of ``shared/domain.md`` (the source articles), a
-study (see docs/ODD.md, references), or "assumption" (a modelling choice to be tested or calibrated).
+study (see docs/ODD.md, references), or "assumption" (a modelling choice to be tested or
+calibrated).
 
 A lever is off when its main value is 0 (``shills = 0``, ``content_every = 0``) and acts only inside
 its window ``[<lever>_start, <lever>_end)`` in days; ``inf`` means no end.

@@ -43,7 +43,8 @@ def stream_base(seeds: np.ndarray, stream: int, day: int) -> np.ndarray:
     return key_of(np.asarray(seeds, dtype=np.uint64), stream, day + 1)
 
 
-def uniform(seeds: np.ndarray, run: np.ndarray, keys: np.ndarray, stream: int, day: int) -> np.ndarray:
+def uniform(seeds: np.ndarray, run: np.ndarray, keys: np.ndarray, stream: int,
+            day: int) -> np.ndarray:
     """Uniform floats in [0, 1), one per row.
 
     Args:

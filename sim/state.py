@@ -69,7 +69,7 @@ class Table:
     def keep(self, mask: np.ndarray) -> None:
         """Drop the rows where ``mask`` is False (used only for pending invitations)."""
         k = int(mask.sum())
-        for name, col in self._cols.items():
+        for col in self._cols.values():
             col[:k] = col[: self.n][mask]
         self.n = k
 

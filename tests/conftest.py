@@ -1,4 +1,5 @@
-"""Shared fixtures: batches of paired replicates (same seeds in every arm: common random numbers)."""
+"""Shared fixtures: batches of paired replicates (the same seeds in every arm, so common random
+numbers)."""
 
 from __future__ import annotations
 

@@ -65,7 +65,8 @@ def test_bigger_groups_have_fewer_speakers_and_engaged_members_level_off(arms, r
     engaged = [mean(runs, a, "engaged_members") for a in sizes]
     report("ever-spoken share at day 90 for 50/100/200/400/500 invited: "
            + ", ".join(f"{s:.2f}" for s in share)
-           + "; engaged members (3+ messages in the quarter): " + ", ".join(f"{e:.0f}" for e in engaged))
+           + "; engaged members (3+ messages in the quarter): "
+           + ", ".join(f"{e:.0f}" for e in engaged))
     assert all(a > b for a, b in zip(share, share[1:]))
     gain_small = (engaged[1] - engaged[0]) / 50  # engaged gained per invitee, 50 -> 100
     gain_big = (engaged[4] - engaged[3]) / 100  # per invitee, 400 -> 500
@@ -103,7 +104,7 @@ def test_daily_commercial_posts_speed_decay_and_leaving_against_weekly(arms, rep
 
 
 def test_shills_raise_early_activity_and_speaking_with_diminishing_returns(arms, report):
-    """P2: shills raise first-month activity and the ever-spoken share, less for each extra shill."""
+    """P2: shills raise first-month activity and the ever-spoken share, less per extra shill."""
     runs, daily, _ = arms
     first = daily[daily.day < 30].groupby("arm").messages.mean()
     names = ["baseline", "shills_1", "shills_2", "shills_4"]

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-
 RUN_FIELDS = ("fee", "effort", "referral", "size_cap", "cost", "leaders_on")
 
 

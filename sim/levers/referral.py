@@ -1,7 +1,8 @@
 """Referral campaigns (P18): members share the group into their own small groups.
 
 Each day an attentive, trusting member shares with chance ``referral_rate``; a share sends about
-``referral_shares`` invitations (P18: 2.2) to friends who resemble the sharer (P14). A friend already
+``referral_shares`` invitations (P18: 2.2) to friends who resemble the sharer (P14).
+A friend already
 inside makes joining likelier (Backstrom et al. 2006). Each referred member who joins earns the
 sharer a gift of ``referral_reward`` yuan (phases/joining.py).
 """

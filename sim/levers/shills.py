@@ -1,4 +1,5 @@
-"""Shill accounts (马甲, P2): operator accounts that play a newbie who asks and an expert who answers.
+"""Shill accounts (马甲, P2): operator accounts that play a newbie who asks and an expert who
+answers.
 
 Planted questions stimulate talk and draw in members whose interests they match (Muchnik et al.
 2013: early signals herd); expert shills answer questions. Each shill risks being found out every

@@ -3,7 +3,8 @@
 For a present member with ``k`` messages so far, trust ``t`` (mean of group and owner) and
 commitment ``c``, the daily chances are
 
-    leave = leave_base * exp(leave_distrust * (0.5 - t)) * (1 - commit_leave * c) / (1 + k / leave_contrib_k)
+    leave = leave_base * exp(leave_distrust * (0.5 - t)) * (1 - commit_leave * c)
+            / (1 + k / leave_contrib_k)
             + leave_overload * [a commercial post came too soon today]
     mute  = mute_base * (1 - commit_leave * c) + mute_overload * [same],
 

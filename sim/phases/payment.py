@@ -1,4 +1,6 @@
-"""Phase 8, conversion and payment (P20: profit = traffic x conversion x (price - acquisition cost)).
+"""Phase 8, conversion and payment.
+
+P20: profit = traffic x conversion x (price - acquisition cost).
 
 On a commercial post day, each present member who reads the group and has not bought yet buys the
 product with chance

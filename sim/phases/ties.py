@@ -3,7 +3,8 @@
 Each day the members of a group who posted are put in a random order and each is paired with the
 next; a pair forms a tie with chance ``tie_rate * similarity`` (P13, P14: same place, same age
 cohort, close interests). At an offline event (P16, P17) attendees are paired the same way
-``event_ties`` times each, and ties form with chance ``event_tie_rate * similarity``. Ties are undirected and counted
+``event_ties`` times each, and ties form with chance ``event_tie_rate * similarity``. Ties are
+undirected and counted
 once; a member's ``degree`` is their number of ties.
 """
 

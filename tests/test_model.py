@@ -1,0 +1,154 @@
+"""The Mesa face (CommunityModel, Member), the parameter tree, invariants and an analytic corner."""
+
+from __future__ import annotations
+
+import math
+
+import mesa
+import numpy as np
+import pytest
+
+from sim import CommunityModel, Member, resolve
+from sim.errors import UserError
+from sim.params import PARAM_NAMES, info
+from sim.state import GONE
+
+EVERY_LEVER = dict(n_groups=3, group_size=150, shills=2, entry_fee=9.0, content_every=2,
+                   checkin=True, commercial_every=7, moderation=0.3,
+                   troublemaker_policy="private", owner_answer_share=0.6, owner_mentions=2.0,
+                   red_packet_every=10, event_every=20, leaders=2, size_cap=120,
+                   referral_rate=0.01, recruit_per_day=3.0, overlap=0.3)
+
+
+@pytest.fixture(scope="module")
+def busy_model():
+    model = CommunityModel(seed=3, **EVERY_LEVER)
+    for _ in range(90):
+        model.step()
+    return model
+
+
+def test_every_parameter_has_unit_range_source_and_doc():
+    """Each field of the parameter tree states its unit, its source and what it means."""
+    for name in PARAM_NAMES:
+        meta = info(name)
+        assert meta["unit"] and meta["source"] and meta["doc"], name
+
+
+@pytest.mark.parametrize("overrides, words", [
+    ({"shils": 2}, ["unknown parameter 'shils'", "did you mean 'shills'"]),
+    ({"shills": -1}, ["'shills' = -1", "whole number from 0 to 50"]),
+    ({"entry_fee": "free"}, ["'entry_fee'", "a number from 0"]),
+    ({"troublemaker_policy": "shout"}, ["'troublemaker_policy'", "'ignore', 'private'"]),
+])
+def test_bad_parameters_are_refused_by_name(overrides, words):
+    """An unknown key or a bad value is refused naming the key, the value and what is allowed."""
+    with pytest.raises(UserError) as err:
+        resolve(overrides, source="test.toml")
+    assert str(err.value).startswith("test.toml:")
+    for w in words:
+        assert w in str(err.value)
+
+
+def test_model_takes_every_parameter_as_a_keyword():
+    """CommunityModel(seed=..., **params) accepts the keywords other tools rely on."""
+    model = CommunityModel(seed=1, n_groups=2, group_size=50, entry_fee=1.0, shills=1,
+                           content_every=3, commercial_every=7)
+    assert model.params.n_groups == 2 and model.params.shills == 1
+    with pytest.raises(UserError):
+        CommunityModel(seed=1, group_szie=50)
+
+
+def test_batch_run_works_with_the_model():
+    """mesa.batch_run runs the model over a parameter grid and collects the model reporters."""
+    results = mesa.batch_run(CommunityModel, parameters={"shills": [0, 2], "seed": [1, 2],
+                                                         "group_size": 60},
+                             max_steps=20, display_progress=False)
+    assert len(results) == 4
+    assert {"messages", "ever_spoken_share", "cost", "shills"} <= set(results[0])
+    with_shills = [r for r in results if r["shills"] == 2]
+    assert all(r["cost"] > 0 for r in with_shills)
+
+
+def test_datacollector_has_the_daily_columns_every_day(busy_model):
+    """The DataCollector records every required model-level column once per day."""
+    frame = busy_model.datacollector.get_model_vars_dataframe()
+    required = {"members", "active_members", "messages", "ever_spoken_share", "mean_trust",
+                "top10_share", "churned", "revenue", "cost"}
+    assert required <= set(frame.columns)
+    assert len(frame) == 90
+    assert frame[list(required)].notna().all().all()
+
+
+def test_members_are_mesa_agents_viewing_the_arrays(busy_model):
+    """Member is a mesa.Agent; reading and writing its attributes reads and writes the state."""
+    members = list(busy_model.agents)
+    assert members and all(isinstance(m, Member) and isinstance(m, mesa.Agent) for m in members)
+    assert sum(m.messages for m in members) == busy_model.daily.messages.sum()
+    member = members[0]
+    member.trust = 0.9
+    assert busy_model.state.people.trust[member.row] == 0.9
+    member.activity = 0.5
+    assert busy_model.state.people.activity[member.row] == 0.5
+    assert member.abcd in "ABCD" and member.kind in ("ordinary", "spammer", "troublemaker")
+    seat = member.memberships[0]
+    seat.trust = 0.1
+    assert busy_model.state.members.trust[seat.row] == 0.1
+
+
+def test_some_people_sit_in_several_groups(busy_model):
+    """P12: with overlap, a person can be a member of more than one of the operator's groups."""
+    seats = [len(m.memberships) for m in busy_model.agents]
+    assert max(seats) >= 2
+
+
+def test_invariants_hold_every_day():
+    """Counts never go negative, trust and attention stay in [0, 1], and messages and members add
+    up across member, group and model levels."""
+    model = CommunityModel(seed=11, **EVERY_LEVER)
+    st = model.state
+    for _ in range(120):
+        model.step()
+        m = st.members
+        today = model.today
+        assert np.all((m.trust >= 0) & (m.trust <= 1))
+        assert np.all((st.people.trust >= 0) & (st.people.trust <= 1))
+        assert np.all((m.attention >= 0) & (m.attention <= 1))
+        assert np.all(m.messages >= 0) and np.all(m.degree >= 0)
+        groups = model.group_daily[model.group_daily.day == model.day - 1]
+        assert groups.messages.sum() == today["messages"] == m.today.sum()
+        assert groups.members.sum() == today["members"] == np.sum(m.status != GONE)
+        assert today["joined"] - today["churned"] - today["kicked"] == today["members"]
+        assert today["active_members"] <= today["members"]
+        assert 0 <= today["ever_spoken_share"] <= 1 and 0 <= today["top10_share"] <= 1
+        assert m.degree.sum() == 2 * st.ties.n
+    assert model.daily.messages.sum() == st.members.messages.sum() == st.people.messages.sum()
+    assert np.all(np.diff(model.daily.cost) >= 0) and np.all(np.diff(model.daily.revenue) >= 0)
+
+
+def test_independent_posters_match_the_bernoulli_mean(report):
+    """Analytic corner: with no stimulation, decay, churn, questions or trust changes, identical
+    members are independent Bernoulli posters: messages a day = n (1 - e^(-r)) (1 + burst)."""
+    n, activity, burst, crowd = 200, 0.05, 1.0, 80.0
+    corner = dict(group_size=n, activity_median=activity, activity_sigma=0.0, burst_mean=burst,
+                  social_gain=0.0, attention_decay=0.0, leave_base=0.0, mute_base=0.0,
+                  question_share=0.0, share_spammers=0.0, share_troublemakers=0.0,
+                  trust_init_sd=0.0, trust_tie=0.0, topic_spread=0.0, join_delay=0.0,
+                  accept_base=1.0, crowding_size=crowd)
+    model = CommunityModel(seed=5, **corner)
+    days = 400
+    for _ in range(days):
+        model.step()
+    daily = model.daily
+    assert (daily.members == n).all()
+    rate = activity / (1 + n / crowd)  # trust 0.5 + 0.5 and fit 1 leave the rate as it is
+    p = -math.expm1(-rate)
+    expected = n * p * (1 + burst)
+    # a day's messages: sum of n (Bernoulli x (1 + geometric)) -> variance per member known
+    var_one = p * (burst * (1 + burst)) + p * (1 - p) * (1 + burst) ** 2
+    se = math.sqrt(n * var_one / days)
+    measured = daily.messages.mean()
+    report(f"{measured:.3f} messages a day, expected {expected:.3f} (se {se:.3f})")
+    assert abs(measured - expected) < 4 * se
+    posters = daily.active_members.mean()
+    assert abs(posters - n * p) < 4 * math.sqrt(n * p * (1 - p) / days)
