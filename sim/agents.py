@@ -103,7 +103,9 @@ class Member(mesa.Agent):
 
     @activity.setter
     def activity(self, value: float) -> None:
-        self._pe.activity[self.row] = max(0.0, float(value))
+        value = max(0.0, float(value))
+        self._pe.activity[self.row] = value
+        self.model.state.members.activity[self._seats()] = value  # each seat keeps a copy
 
     @property
     def kind(self) -> str:

@@ -13,12 +13,25 @@ SILENCE_WINDOW = 7  # days in the trailing mean of messages
 
 
 def trailing_mean(daily: np.ndarray, window: int = SILENCE_WINDOW) -> np.ndarray:
-    """Mean of the last ``window`` days (fewer at the start), one value per day."""
+    """Mean of the last ``window`` days (fewer at the start), one value per day (last axis)."""
     daily = np.asarray(daily, dtype=np.float64)
-    csum = np.concatenate([[0.0], np.cumsum(daily)])
-    idx = np.arange(1, daily.size + 1)
+    pad = np.zeros(daily.shape[:-1] + (1,))
+    csum = np.concatenate([pad, np.cumsum(daily, axis=-1)], axis=-1)
+    idx = np.arange(1, daily.shape[-1] + 1)
     lo = np.maximum(idx - window, 0)
-    return (csum[idx] - csum[lo]) / (idx - lo)
+    return (csum[..., idx] - csum[..., lo]) / (idx - lo)
+
+
+def time_to_silence_rows(daily: np.ndarray, share: float = SILENCE_SHARE,
+                         window: int = SILENCE_WINDOW) -> np.ndarray:
+    """:func:`time_to_silence` for each row of a (runs x days) matrix, at once."""
+    m = trailing_mean(daily, window)
+    peak_at = np.argmax(m, axis=1)
+    peak = m[np.arange(m.shape[0]), peak_at]
+    days = np.arange(m.shape[1])
+    below = (days >= peak_at[:, None]) & (m < share * peak[:, None])
+    first = np.argmax(below, axis=1)
+    return np.where(below.any(axis=1) & (peak > 0), first, np.nan).astype(np.float64)
 
 
 def time_to_silence(daily_messages: np.ndarray, share: float = SILENCE_SHARE,
@@ -86,6 +99,29 @@ def top_share(counts: np.ndarray, top: float = 0.1) -> float:
 # How much members speak over a quarter (P4: 70-80% rarely or never, 10-20% sometimes, 5-10% a lot).
 RARELY_MAX = 2  # messages in 90 days: at most this many is "rarely or never"
 A_LOT_MIN = 30  # messages in 90 days: at least this many (one every three days) is "a lot"
+
+
+def by_group_sorted(group: np.ndarray, counts: np.ndarray, n_groups: int):
+    """Counts sorted within each group: (sorted counts, start, end) of each group's slice."""
+    order = np.lexsort((counts, group))
+    grp = group[order]
+    start = np.searchsorted(grp, np.arange(n_groups), side="left")
+    end = np.searchsorted(grp, np.arange(n_groups), side="right")
+    return np.asarray(counts, dtype=np.float64)[order], start, end
+
+
+def gini_by_group(group: np.ndarray, counts: np.ndarray, n_groups: int) -> np.ndarray:
+    """:func:`gini` of the counts of each group (0 for a group with no counts)."""
+    x, start, end = by_group_sorted(group, counts, n_groups)
+    n = (end - start).astype(np.float64)
+    rank = np.arange(x.size) - np.repeat(start, end - start) + 1.0
+    weighted = np.bincount(np.repeat(np.arange(n_groups), end - start), weights=rank * x,
+                           minlength=n_groups)
+    total = np.bincount(np.repeat(np.arange(n_groups), end - start), weights=x,
+                        minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g = 2.0 * weighted / (n * total) - (n + 1.0) / n
+    return np.where((n > 0) & (total > 0), g, 0.0)
 
 
 def speaking_split(counts: np.ndarray, rarely_max: int = RARELY_MAX,

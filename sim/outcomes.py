@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from numba import njit
 
 from sim import metrics
 from sim.levers.plan import DayPlan
@@ -61,43 +62,76 @@ def top_share_by_run(run: np.ndarray, counts: np.ndarray, n_runs: int, top: floa
         return np.where(total > 0, top_sum / np.where(total > 0, total, 1), 0.0)
 
 
-def tie_density_by(state: State, key_of_row: np.ndarray, n_keys: int) -> np.ndarray:
-    """Ties between present members of one group over possible pairs, per run or per group."""
-    m, t = state.members, state.ties
-    present = state.present()
-    size = np.bincount(m.group[present], minlength=state.groups.n)
-    pairs_g = size * (size - 1) / 2.0
-    both = present[t.a] & present[t.b] & (m.group[t.a] == m.group[t.b])
-    ties = np.bincount(key_of_row[t.a[both]], minlength=n_keys)
-    if n_keys == state.groups.n:
-        pairs = pairs_g
-    else:
-        pairs = np.bincount(state.groups.run, weights=pairs_g, minlength=n_keys)
-    return np.where(pairs > 0, ties / np.maximum(pairs, 1), 0.0)
+@njit(cache=True)
+def _tally(n_runs, n_groups, n_people, run, grp, person, status, today, messages, trust,
+           person_trust, tie_a, tie_b, people_run):
+    """One pass over members (and ties) for the day's sums per run and per group."""
+    r_cols = np.zeros((7, n_runs))  # members, spoke, trust, muted, active, messages, ties
+    g_cols = np.zeros((6, n_groups))  # members, spoke, trust, active, messages, ties
+    seen = np.zeros(n_people, dtype=np.bool_)
+    for i in range(run.size):
+        r, g = run[i], grp[i]
+        if today[i] > 0:
+            r_cols[4, r] += 1.0
+            g_cols[3, g] += 1.0
+            r_cols[5, r] += today[i]
+            g_cols[4, g] += today[i]
+        if status[i] == GONE:
+            continue
+        t = 0.5 * (trust[i] + person_trust[person[i]])
+        r_cols[0, r] += 1.0
+        g_cols[0, g] += 1.0
+        r_cols[2, r] += t
+        g_cols[2, g] += t
+        if messages[i] > 0:
+            r_cols[1, r] += 1.0
+            g_cols[1, g] += 1.0
+        if status[i] == MUTED:
+            r_cols[3, r] += 1.0
+        seen[person[i]] = True
+    for k in range(tie_a.size):  # ties between present members of one group
+        a, b = tie_a[k], tie_b[k]
+        if status[a] != GONE and status[b] != GONE and grp[a] == grp[b]:
+            r_cols[6, run[a]] += 1.0
+            g_cols[5, grp[a]] += 1.0
+    people = np.zeros(n_runs)
+    for j in range(n_people):
+        if seen[j]:
+            people[people_run[j]] += 1.0
+    return r_cols, g_cols, people
+
+
+def tally(state: State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The day's sums per run and per group (see :func:`_tally`)."""
+    m, pe, g = state.members, state.people, state.groups
+    return _tally(state.n_runs, g.n, pe.n, m.run, m.group, m.person, m.status, m.today,
+                  m.messages, m.trust, pe.trust, state.ties.a, state.ties.b, pe.run)
+
+
+def _density(ties: np.ndarray, members: np.ndarray, pairs_of_groups: np.ndarray) -> np.ndarray:
+    return np.where(pairs_of_groups > 0, ties / np.maximum(pairs_of_groups, 1), 0.0)
 
 
 def record_day(state: State, plan: DayPlan) -> dict[str, np.ndarray]:
     """The daily per-run columns for the day just simulated."""
-    m, pe, g = state.members, state.people, state.groups
+    m, g = state.members, state.groups
     n = state.n_runs
-    present = state.present()
-    run_p = m.run[present]
-    members = _per_run(state, run_p)
-    spoke = _per_run(state, run_p, m.messages[present] > 0)
-    trust = _per_run(state, run_p, 0.5 * (m.trust[present] + pe.trust[m.person[present]]))
-    person_present = np.zeros(pe.n, dtype=bool)
-    person_present[m.person[present]] = True
+    r_cols, g_cols, people = tally(state)
+    members, spoke, trust, muted, active, messages, ties = r_cols
+    size = g_cols[0]
+    pairs = np.bincount(g.run, weights=size * (size - 1) / 2.0, minlength=n)
     safe = np.maximum(members, 1)
+    state.group_tally = g_cols  # record_groups reads it
     return {
-        "members": members,
-        "people": _per_run(state, pe.run[person_present]),
-        "active_members": _per_run(state, m.run, m.today > 0),
-        "messages": _per_run(state, m.run, m.today).astype(np.int64),
+        "members": members.astype(np.int64),
+        "people": people.astype(np.int64),
+        "active_members": active.astype(np.int64),
+        "messages": messages.astype(np.int64),
         "ever_spoken_share": np.where(members > 0, spoke / safe, 0.0),
         "mean_trust": np.where(members > 0, trust / safe, 0.0),
         "top10_share": top_share_by_run(m.run, m.messages, n),
-        "tie_density": tie_density_by(state, m.run, n),
-        "muted": _per_run(state, run_p, m.status[present] == MUTED),
+        "tie_density": _density(ties, members, pairs),
+        "muted": muted.astype(np.int64),
         "joined": state.run_joined.copy(),
         "churned": state.run_churned.copy(),
         "kicked": state.run_kicked.copy(),
@@ -113,24 +147,21 @@ def record_day(state: State, plan: DayPlan) -> dict[str, np.ndarray]:
 
 
 def record_groups(state: State) -> dict[str, np.ndarray]:
-    """The daily per-group columns (one row per group launched by today)."""
-    m, pe, g = state.members, state.people, state.groups
+    """The daily per-group columns (one row per group launched by today); call after
+    :func:`record_day`, whose tally it reads."""
+    g = state.groups
     rows = np.flatnonzero(g.launch_day <= state.day)
-    present = state.present()
-    grp = m.group[present]
-    members = np.bincount(grp, minlength=g.n)
-    spoke = np.bincount(grp, weights=m.messages[present] > 0, minlength=g.n)
-    trust = np.bincount(grp, weights=0.5 * (m.trust[present] + pe.trust[m.person[present]]),
-                        minlength=g.n)
+    members, spoke, trust, active, messages, ties = state.group_tally
     safe = np.maximum(members, 1)
+    pairs = members * (members - 1) / 2.0
     cols = {
         "run": g.run, "group": g.gid,
-        "members": members,
-        "active_members": np.bincount(m.group, weights=m.today > 0, minlength=g.n),
-        "messages": np.bincount(m.group, weights=m.today, minlength=g.n).astype(np.int64),
+        "members": members.astype(np.int64),
+        "active_members": active.astype(np.int64),
+        "messages": messages.astype(np.int64),
         "ever_spoken_share": np.where(members > 0, spoke / safe, 0.0),
         "mean_trust": np.where(members > 0, trust / safe, 0.0),
-        "tie_density": tie_density_by(state, m.group, g.n),
+        "tie_density": _density(ties, members, pairs),
     }
     return {k: np.asarray(v)[rows] for k, v in cols.items()}
 
@@ -139,55 +170,74 @@ def summarize_runs(daily: pd.DataFrame, state: State) -> pd.DataFrame:
     """Per-run outcomes derived from the daily table and the final state (one row per run).
 
     ``daily`` has the columns of :data:`DAILY_COLUMNS` plus ``run`` (the run's index in ``state``)
-    and ``day``.
+    and ``day``, with the same days for every run; it is read as (runs x days) matrices.
     """
     m = state.members
-    rows = []
-    quarter_rows = m.join_day < 90
-    for r, frame in daily.groupby("run", sort=True):
-        mine = m.run == r
-        msgs = frame["messages"].to_numpy()
-        counts = m.messages[mine]
-        rarely, sometimes, a_lot = metrics.speaking_split(m.quarter[mine & quarter_rows])
-        last = frame.iloc[-1]
-        cost, revenue = float(last["cost"]), float(last["revenue"])
-        by_day = frame.set_index("day")
+    n = state.n_runs
+    days = len(daily) // n
+    daily = daily.sort_values(["run", "day"], kind="stable")
 
-        def at(col, day, by_day=by_day):
-            return float(by_day[col].get(day, np.nan))
+    def col(name: str) -> np.ndarray:
+        return daily[name].to_numpy().reshape(n, days)
 
-        rows.append({
-            "run": r,
-            "days": int(frame["day"].max()) + 1,
-            "time_to_silence": metrics.time_to_silence(msgs),
-            "silent": bool(np.isfinite(metrics.time_to_silence(msgs))),
-            "retention_d90": metrics.retention(msgs, 89),
-            "peak_day": metrics.peak_day(msgs),
-            "peak_messages": float(metrics.trailing_mean(msgs).max()) if msgs.size else 0.0,
-            "total_messages": int(msgs.sum()),
-            "members_final": int(last["members"]),
-            "joined": int(last["joined"]),
-            "churned": int(last["churned"]),
-            "ever_spoken_share_final": float(last["ever_spoken_share"]),
-            "ever_spoken_share_d14": at("ever_spoken_share", 13),
-            "ever_spoken_share_d90": at("ever_spoken_share", 89),
-            "members_d90": at("members", 89),
-            "active_members_d30": at("active_members", 29),
-            "active_members_d90": at("active_members", 89),
-            "mean_trust_final": float(last["mean_trust"]),
-            "top10_share": float(last["top10_share"]),
-            "gini": metrics.gini(counts),
-            "lurker_share": float(np.mean(counts == 0)) if counts.size else np.nan,
-            "engaged_members": int(np.sum(m.quarter[mine & quarter_rows] > metrics.RARELY_MAX)),
-            "rarely_share": rarely, "sometimes_share": sometimes, "a_lot_share": a_lot,
-            "tie_density": float(last["tie_density"]),
-            "conversions": int(last["conversions"]),
-            "revenue": revenue,
-            "cost": cost,
-            "return_on_cost": (revenue - cost) / cost if cost > 0 else np.nan,
-        })
-    return pd.DataFrame(rows)
+    def at(name: str, day: int) -> np.ndarray:
+        return col(name)[:, day].astype(np.float64) if day < days else np.full(n, np.nan)
+
+    msgs = col("messages").astype(np.float64)
+    trailing = metrics.trailing_mean(msgs)
+    silence = metrics.time_to_silence_rows(msgs)
+    kept = np.full(n, np.nan)
+    if days > 89:
+        peak90 = trailing[:, :90].max(axis=1)
+        kept = np.where(peak90 > 0, trailing[:, 89] / np.where(peak90 > 0, peak90, 1), np.nan)
+    # members who ever joined: how unequal, how many lurk; the quarter's split (P4)
+    joined_rows = np.bincount(m.run, minlength=n)
+    early = m.join_day < 90
+    early_rows = np.bincount(m.run[early], minlength=n)
+    quarter = m.quarter[early]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rarely = np.bincount(m.run[early], weights=quarter <= metrics.RARELY_MAX,
+                             minlength=n) / early_rows
+        a_lot = np.bincount(m.run[early], weights=quarter >= metrics.A_LOT_MIN,
+                            minlength=n) / early_rows
+        lurkers = np.bincount(m.run, weights=m.messages == 0, minlength=n) / joined_rows
+    cost, revenue = at("cost", days - 1), at("revenue", days - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        roc = np.where(cost > 0, (revenue - cost) / cost, np.nan)
+    return pd.DataFrame({
+        "run": np.arange(n),
+        "days": days,
+        "time_to_silence": silence,
+        "silent": np.isfinite(silence),
+        "retention_d90": kept,
+        "peak_day": np.argmax(trailing, axis=1),
+        "peak_messages": trailing.max(axis=1),
+        "total_messages": msgs.sum(axis=1).astype(np.int64),
+        "members_final": col("members")[:, -1],
+        "joined": col("joined")[:, -1],
+        "churned": col("churned")[:, -1],
+        "ever_spoken_share_final": at("ever_spoken_share", days - 1),
+        "ever_spoken_share_d14": at("ever_spoken_share", 13),
+        "ever_spoken_share_d90": at("ever_spoken_share", 89),
+        "members_d90": at("members", 89),
+        "active_members_d30": at("active_members", 29),
+        "active_members_d90": at("active_members", 89),
+        "mean_trust_final": at("mean_trust", days - 1),
+        "top10_share": at("top10_share", days - 1),
+        "gini": metrics.gini_by_group(m.run, m.messages, n),
+        "lurker_share": lurkers,
+        "engaged_members": np.bincount(m.run[early], weights=quarter > metrics.RARELY_MAX,
+                                       minlength=n).astype(np.int64),
+        "rarely_share": rarely,
+        "sometimes_share": 1.0 - rarely - a_lot,
+        "a_lot_share": a_lot,
+        "tie_density": at("tie_density", days - 1),
+        "conversions": col("conversions")[:, -1],
+        "revenue": revenue,
+        "cost": cost,
+        "return_on_cost": roc,
+    })
 
 
-__all__ = ["DAILY_COLUMNS", "GROUP_COLUMNS", "GONE", "record_day", "record_groups",
+__all__ = ["DAILY_COLUMNS", "GROUP_COLUMNS", "record_day", "record_groups", "tally",
            "summarize_runs", "top_share_by_run"]

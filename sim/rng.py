@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
+_GAMMA2 = np.uint64(0xD1B54A32D192ED03)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
@@ -22,48 +23,60 @@ _TO_UNIT = 2.0**-53
 
 def mix(x: np.ndarray | np.uint64) -> np.ndarray:
     """splitmix64's finaliser: a bijection on uint64 that scrambles all bits."""
-    x = np.asarray(x, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        x = (x ^ (x >> _S30)) * _M1
-        x = (x ^ (x >> _S27)) * _M2
-    return x ^ (x >> _S31)
+    x = np.array(x, dtype=np.uint64, ndmin=1)  # a copy, worked on in place; arrays wrap silently
+    x ^= x >> _S30
+    x *= _M1
+    x ^= x >> _S27
+    x *= _M2
+    x ^= x >> _S31
+    return x
 
 
 def key_of(*parts: int | np.ndarray) -> np.ndarray:
     """Combine integers (scalars or arrays) into one uint64 key; order matters."""
-    h = np.uint64(0x243F6A8885A308D3)
-    with np.errstate(over="ignore"):
-        for part in parts:
-            h = mix(np.asarray(part).astype(np.uint64) + h * _GAMMA)
-    return np.asarray(h, dtype=np.uint64)
+    h = np.array([0x243F6A8885A308D3], dtype=np.uint64)
+    for part in parts:
+        h = mix(np.asarray(part).astype(np.uint64) + h * _GAMMA)
+    return h if any(np.ndim(part) for part in parts) else h.reshape(())
 
 
-def stream_base(seeds: np.ndarray, stream: int, day: int) -> np.ndarray:
+def run_keys(seeds: np.ndarray) -> np.ndarray:
+    """The scrambled key of each run's seed, computed once per batch (``State.run_keys``)."""
+    return key_of(np.asarray(seeds, dtype=np.uint64))
+
+
+def stream_base(keys_of_runs: np.ndarray, stream: int, day: int) -> np.ndarray:
     """One uint64 per run: the start of the sequence for this stream on this day."""
-    return key_of(np.asarray(seeds, dtype=np.uint64), stream, day + 1)
+    offset = np.array([(stream << 24) + day + 1], dtype=np.uint64)
+    offset *= _GAMMA2  # in place on an array: wraps modulo 2**64 without a warning
+    return mix(keys_of_runs + offset)
 
 
-def uniform(seeds: np.ndarray, run: np.ndarray, keys: np.ndarray, stream: int,
+def uniform(keys_of_runs: np.ndarray, run: np.ndarray, keys: np.ndarray, stream: int,
             day: int) -> np.ndarray:
     """Uniform floats in [0, 1), one per row.
 
     Args:
-        seeds: uint64 seed of every run in the batch.
+        keys_of_runs: the key of every run's seed (:func:`run_keys`).
         run: the run (index into ``seeds``) of every row.
         keys: the uint64 key of every row, unique within its run for this stream and day.
         stream: the random process (see ``Stream``), so processes never share draws.
         day: the simulated day (-1 for draws made at set-up).
     """
-    base = stream_base(seeds, stream, day)[run]
-    with np.errstate(over="ignore"):
-        h = mix(base + np.asarray(keys, dtype=np.uint64) * _GAMMA)
-    return (h >> _S11).astype(np.float64) * _TO_UNIT
+    base = stream_base(keys_of_runs, stream, day)
+    h = np.asarray(keys, dtype=np.uint64) * _GAMMA
+    h += base[run] if base.size > 1 else base[0]
+    h = mix(h)
+    h >>= _S11
+    out = h.astype(np.float64)
+    out *= _TO_UNIT
+    return out
 
 
-def normal(seeds, run, keys, stream: int, day: int) -> np.ndarray:
+def normal(keys_of_runs, run, keys, stream: int, day: int) -> np.ndarray:
     """Standard normal draws (Box-Muller on two sub-streams)."""
-    u1 = uniform(seeds, run, keys, stream, day)
-    u2 = uniform(seeds, run, keys, stream + 1_000_000, day)
+    u1 = uniform(keys_of_runs, run, keys, stream, day)
+    u2 = uniform(keys_of_runs, run, keys, stream + 1000, day)
     return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
 
 
@@ -137,3 +150,40 @@ def derive_seed(seed: int) -> int:
     through Mesa and through ``run_batch``.
     """
     return int(np.random.default_rng(seed).integers(0, 2**63 - 1, dtype=np.int64))
+
+
+# -- the same draws one at a time, for compiled loops (numba) -------------------------------------
+# Integer arithmetic only, so draw(...) equals uniform(...) bit for bit (tests/test_rng.py).
+try:
+    from numba import njit
+except ImportError:  # pragma: no cover - numba is a dependency; this keeps the error readable
+    raise ImportError("commsim needs numba: pip install numba") from None
+
+_U64 = np.uint64
+
+
+@njit(cache=True, inline="always")
+def _mix1(x):
+    x ^= x >> _U64(30)
+    x *= _U64(0xBF58476D1CE4E5B9)
+    x ^= x >> _U64(27)
+    x *= _U64(0x94D049BB133111EB)
+    x ^= x >> _U64(31)
+    return x
+
+
+@njit(cache=True, inline="always")
+def draw(base, key):
+    """One uniform in [0, 1): the draw of ``uniform`` for a row with this key, given its run's
+    ``stream_base`` for the stream and day."""
+    h = _mix1(key * _U64(0x9E3779B97F4A7C15) + base)
+    return np.float64(h >> _U64(11)) * 1.1102230246251565e-16
+
+
+@njit(cache=True, inline="always")
+def geometric_one(u, mean):
+    """One geometric number on {0, 1, ...} with the given mean, by inversion (as geometric0)."""
+    if mean <= 0.0:
+        return 0
+    q = mean / (1.0 + mean)
+    return int(np.floor(np.log1p(-u) / np.log(q)))

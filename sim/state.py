@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from sim.params import Params
+from sim.rng import key_of, run_keys
 
 # membership status
 ACTIVE, MUTED, GONE = 0, 1, 2
@@ -78,18 +79,58 @@ _CATEGORICAL = {"shill_roles": ("newbie+expert", "newbie", "expert"),
                 "troublemaker_policy": ("ignore", "private", "public")}
 
 
+class Column:
+    """One parameter over the runs of a batch.
+
+    ``column[run]`` gives the values for rows whose runs are ``run``: a scalar when every run of
+    the batch shares the value (the usual case in sweeps, and a large saving: no gather per row),
+    else the gathered array. ``column.all`` is the array over runs. Comparing a column itself is
+    refused, so that a forgotten ``.all`` fails loudly instead of comparing objects.
+    """
+
+    __slots__ = ("all", "same", "value")
+
+    def __init__(self, values: np.ndarray) -> None:
+        self.all = values
+        self.same = bool(values.size) and bool(np.all(values == values[0]))
+        self.value = values[0] if self.same else None
+
+    def __getitem__(self, run: np.ndarray):
+        return self.value if self.same else self.all[run]
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        return self.all if dtype is None else self.all.astype(dtype)
+
+    def _refuse(self, other):
+        raise TypeError("compare a parameter's values through .all or [run], not the column")
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse
+    __hash__ = None
+
+
 class RunParams:
-    """Every parameter as an array over the runs of a batch (categorical ones as int codes)."""
+    """Every parameter as a :class:`Column` over the runs of a batch (categorical ones as codes)."""
 
     def __init__(self, params: list[Params]) -> None:
         for name in Params.model_fields:
             values = [getattr(p, name) for p in params]
             if name in _CATEGORICAL:
                 values = [_CATEGORICAL[name].index(v) for v in values]
-            setattr(self, name, np.asarray(values))
+            setattr(self, name, Column(np.asarray(values)))
 
-    def __getattr__(self, name: str) -> np.ndarray:  # for type checkers; real attrs set above
+    def __getattr__(self, name: str) -> Column:  # for type checkers; real attrs set above
         raise AttributeError(name)
+
+
+def ranks(counts: np.ndarray) -> np.ndarray:
+    """0, 1, ..., c-1 for each count c, concatenated: the slot of each repeated row."""
+    counts = np.asarray(counts, dtype=np.int64)
+    return np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+
+
+def per_row(value, n: int) -> np.ndarray:
+    """A parameter value (scalar or per-row array) as an array of ``n`` rows."""
+    return np.broadcast_to(value, (n,))
 
 
 @dataclass
@@ -105,11 +146,12 @@ class State:
     members: Table = field(init=False)
     invites: Table = field(init=False)
     ties: Table = field(init=False)
-    person_index: dict = field(init=False)  # (run, person key) -> person row
-    membership_index: dict = field(init=False)  # (person row, group row) -> membership row
+    index_keys: np.ndarray = field(init=False)  # launch invitees met so far: key_of(run, key),
+    index_rows: np.ndarray = field(init=False)  # sorted, and their person rows
 
     def __post_init__(self) -> None:
         self.p = RunParams(self.params)
+        self.run_keys = run_keys(self.seeds)  # what every draw is keyed by (sim/rng.py)
         n = len(self.params)
         self.groups = Table(run=np.int64, gid=np.int64, topic=np.float64, launch_day=np.int64,
                             stimulus=np.float64, shills_live=np.int64, parent=np.int64,
@@ -119,6 +161,7 @@ class State:
                             cohort=np.int64, interest=np.float64, trust=np.float64,
                             messages=np.int64, converted=np.bool_)
         self.members = Table(run=np.int64, group=np.int64, person=np.int64, key=np.uint64,
+                             kind=np.int8, activity=np.float64,
                              fit=np.float64, trust=np.float64, attention=np.float64,
                              habit=np.float64, commit=np.float64, status=np.int8,
                              join_day=np.int64, leave_day=np.int64, messages=np.int64,
@@ -130,8 +173,8 @@ class State:
                              cohort=np.int64, referrer=np.int64)
         self.ties = Table(a=np.int64, b=np.int64)
         self.tie_keys = np.zeros(0, dtype=np.int64)  # a * 2**31 + b of every tie, sorted
-        self.person_index = {}
-        self.membership_index = {}
+        self.index_keys = np.zeros(0, dtype=np.uint64)
+        self.index_rows = np.zeros(0, dtype=np.int64)
         # per-run counters (cumulative)
         self.run_cost = np.zeros(n)
         self.run_revenue = np.zeros(n)
@@ -140,6 +183,25 @@ class State:
         self.run_joined = np.zeros(n, dtype=np.int64)
         self.run_groups = np.zeros(n, dtype=np.int64)  # groups made so far (next local id)
         self.run_conversions = np.zeros(n, dtype=np.int64)
+
+    def find_people(self, run: np.ndarray, key: np.ndarray) -> np.ndarray:
+        """Person rows of launch invitees already met, by (run, person key); -1 if not met."""
+        found = np.full(run.size, -1, dtype=np.int64)
+        if self.index_keys.size and run.size:
+            wanted = key_of(run, key)
+            pos = np.minimum(np.searchsorted(self.index_keys, wanted), self.index_keys.size - 1)
+            row = self.index_rows[pos]
+            hit = (self.index_keys[pos] == wanted) & (self.people.run[row] == run) & \
+                (self.people.key[row] == key)  # exact, not only the hash
+            found[hit] = row[hit]
+        return found
+
+    def remember_people(self, rows: np.ndarray) -> None:
+        """Add people rows to the index of launch invitees met."""
+        wanted = key_of(self.people.run[rows], self.people.key[rows])
+        pos = np.searchsorted(self.index_keys, wanted)
+        self.index_keys = np.insert(self.index_keys, pos, wanted)
+        self.index_rows = np.insert(self.index_rows, pos, rows)
 
     @property
     def n_runs(self) -> int:

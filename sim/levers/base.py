@@ -28,14 +28,14 @@ class Lever:
     def on(self, state: State, day: int) -> np.ndarray:
         """Per run: is the lever switched on and inside its window today?"""
         p = state.p
-        value = getattr(p, self.switch)
-        start = getattr(p, f"{self.name}_start")
-        end = getattr(p, f"{self.name}_end")
+        value = getattr(p, self.switch).all
+        start = getattr(p, f"{self.name}_start").all
+        end = getattr(p, f"{self.name}_end").all
         return (value != 0) & (start <= day) & (day < end)
 
     def due(self, state: State, day: int, every: np.ndarray) -> np.ndarray:
         """Per run: on today and today is a cadence day (every ``every`` days from the start)."""
-        start = getattr(state.p, f"{self.name}_start").astype(np.int64)
+        start = getattr(state.p, f"{self.name}_start").all.astype(np.int64)
         period = np.maximum(every, 1)
         return self.on(state, day) & ((day - start) % period == 0)
 

@@ -19,4 +19,4 @@ class Commercial(Lever):
         g, p = state.groups, state.p
         post = self.due(state, day, p.commercial_every)[g.run] & open_groups(state, day)
         plan.commercial |= post
-        plan.annoying |= post & (p.commercial_every < p.commercial_tolerance)[g.run]
+        plan.annoying |= post & (p.commercial_every.all < p.commercial_tolerance.all)[g.run]

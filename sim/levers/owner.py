@@ -17,8 +17,8 @@ class Owner(Lever):
 
     def on(self, state, day):
         p = state.p
-        return ((p.owner_answer_share > 0) | (p.owner_mentions > 0)) & (p.owner_start <= day) & \
-            (day < p.owner_end)
+        return ((p.owner_answer_share.all > 0) | (p.owner_mentions.all > 0)) & \
+            (p.owner_start.all <= day) & (day < p.owner_end.all)
 
     def apply(self, state: State, plan: DayPlan, day: int) -> None:
         g, p = state.groups, state.p

@@ -24,7 +24,7 @@ class Recruitment(Lever):
         if not on.any():
             return
         rate = np.minimum(p.recruit_per_day, p.friend_adds)[g.run]
-        u = uniform(state.seeds, g.run, key_of(g.gid), Stream.RECRUIT, day)
+        u = uniform(state.run_keys, g.run, key_of(g.gid), Stream.RECRUIT, day)
         count = np.floor(rate) + (u < rate - np.floor(rate))
         plan.recruits[on] = count[on].astype(np.int64)
         add_group_cost(state, plan, on, plan.recruits * p.recruit_cost[g.run])

@@ -33,7 +33,7 @@ class Shills(Lever):
         slot = np.arange(MAX_SHILLS)
         grid_rows = np.repeat(rows, MAX_SHILLS)
         grid_slot = np.tile(slot, rows.size)
-        u = uniform(state.seeds, g.run[grid_rows], key_of(g.gid[grid_rows], grid_slot),
+        u = uniform(state.run_keys, g.run[grid_rows], key_of(g.gid[grid_rows], grid_slot),
                     Stream.SHILL_EXPOSED, day)
         exposed_slot = (grid_slot < np.repeat(live, MAX_SHILLS)) & \
             (u < p.shill_exposure[g.run[grid_rows]])

@@ -19,8 +19,8 @@ class Threshold(Lever):
 
     def on(self, state: State, day: int) -> np.ndarray:
         p = state.p
-        return ((p.entry_fee > 0) | (p.effort_test > 0)) & (p.threshold_start <= day) & \
-            (day < p.threshold_end)
+        return ((p.entry_fee.all > 0) | (p.effort_test.all > 0)) & \
+            (p.threshold_start.all <= day) & (day < p.threshold_end.all)
 
     def apply(self, state: State, plan: DayPlan, day: int) -> None:
         on = self.on(state, day)

@@ -14,30 +14,40 @@ the attention lost, and a muted member unmutes with chance ``red_packet_wake`` (
 
 from __future__ import annotations
 
-import numpy as np
+from numba import njit
 
 from sim.levers.plan import DayPlan
-from sim.rng import Stream, uniform
-from sim.state import ACTIVE, MUTED, State
+from sim.rng import Stream, draw, stream_base
+from sim.state import ACTIVE, GONE, MUTED, State
+
+
+@njit(cache=True)
+def _attend(attention, status, run, grp, key, fit, habit, commit, content_g, packet_g, wake_b,
+            attention_floor, attention_decay, commit_attention, content_renewal, owner_depth,
+            red_packet_attention, red_packet_wake):
+    for i in range(run.size):
+        if status[i] == GONE:
+            continue
+        r, g = run[i], grp[i]
+        a = attention[i]
+        floor = min(1.0, attention_floor[r] * fit[i] + habit[i])
+        if a > floor:
+            a = floor + (a - floor) * (1.0 - attention_decay[r] *
+                                       (1.0 - commit_attention[r] * commit[i]))
+        if content_g[g] and status[i] == ACTIVE:
+            a = a + content_renewal[r] * (0.5 + owner_depth[r]) * fit[i] * (1 - a)
+        if packet_g[g]:
+            a = a + red_packet_attention[r] * (1 - a)
+            if status[i] == MUTED and draw(wake_b[r], key[i]) < red_packet_wake[r]:
+                status[i] = ACTIVE
+        attention[i] = min(a, 1.0)
 
 
 def step(state: State, plan: DayPlan, day: int) -> None:
     """Decay and renew attention; red packets wake muted members."""
-    m, p, s = state.members, state.p, state.seeds
-    rows = np.flatnonzero(state.present())
-    run, grp = m.run[rows], m.group[rows]
-    a, fit = m.attention[rows], m.fit[rows]
-    floor = np.minimum(1.0, p.attention_floor[run] * fit + m.habit[rows])
-    decay = p.attention_decay[run] * (1.0 - p.commit_attention[run] * m.commit[rows])
-    a = np.where(a > floor, floor + (a - floor) * (1.0 - decay), a)
-    reads = m.status[rows] == ACTIVE
-    content = plan.content[grp] & reads
-    a = np.where(content, a + p.content_renewal[run] * (0.5 + p.owner_depth[run]) * fit * (1 - a),
-                 a)
-    packet = plan.red_packet[grp]
-    a = np.where(packet, a + p.red_packet_attention[run] * (1 - a), a)
-    m.attention[rows] = np.minimum(a, 1.0)
-    if packet.any():
-        wake = packet & (m.status[rows] == MUTED) & \
-            (uniform(s, run, m.key[rows], Stream.WAKE, day) < p.red_packet_wake[run])
-        m.status[rows[wake]] = ACTIVE
+    m, p, s = state.members, state.p, state.run_keys
+    _attend(m.attention, m.status, m.run, m.group, m.key, m.fit, m.habit, m.commit,
+            plan.content, plan.red_packet, stream_base(s, Stream.WAKE, day),
+            p.attention_floor.all, p.attention_decay.all, p.commit_attention.all,
+            p.content_renewal.all, p.owner_depth.all, p.red_packet_attention.all,
+            p.red_packet_wake.all)

@@ -17,7 +17,7 @@ import numpy as np
 from sim.levers.plan import DayPlan
 from sim.population import draw_traits, group_topic, interest_fit
 from sim.rng import Stream, geometric0, key_of, uniform
-from sim.state import GONE, LAUNCH, RECRUIT, REFERRAL, SPAMMER, State
+from sim.state import GONE, LAUNCH, RECRUIT, REFERRAL, SPAMMER, State, per_row, ranks
 
 REFERRAL_PULL = 1.0  # a friend inside: p -> 1 - (1 - p)^(1 + pull); Backstrom 2006, assumption
 EFFORT_COMMITMENT = 0.5  # commitment from passing a full-strength effort test; assumption
@@ -32,7 +32,7 @@ def make_groups(state: State, run: np.ndarray, topic: np.ndarray, launch_day: np
     for i, r in enumerate(run.tolist()):  # few groups are made, so a loop is clear and cheap
         gid[i] = state.run_groups[r]
         state.run_groups[r] += 1
-    city = np.floor(uniform(state.seeds, run, key_of(gid), Stream.TRAIT_CITY, -1) *
+    city = np.floor(uniform(state.run_keys, run, key_of(gid), Stream.TRAIT_CITY, -1) *
                     state.p.n_cities[run]).astype(np.int64)
     return g.append(run=run, gid=gid, topic=topic, launch_day=launch_day, parent=parent,
                     city=city, shills_live=state.p.shills[run])
@@ -41,9 +41,9 @@ def make_groups(state: State, run: np.ndarray, topic: np.ndarray, launch_day: np
 def launch_groups(state: State) -> None:
     """Create each run's ``n_groups`` groups, launched every ``launch_interval`` days."""
     p = state.p
-    run = np.repeat(np.arange(state.n_runs), p.n_groups)
-    gid = np.concatenate([np.arange(n) for n in p.n_groups])
-    make_groups(state, run, group_topic(gid), gid * p.launch_interval[run],
+    run = np.repeat(np.arange(state.n_runs), p.n_groups.all)
+    gid = ranks(p.n_groups.all)
+    make_groups(state, run, group_topic(gid), gid * p.launch_interval.all[run],
                 np.full(run.size, -1))
 
 
@@ -52,7 +52,7 @@ def _send(state: State, day: int, group: np.ndarray, key: np.ndarray, person_key
           referrer: np.ndarray) -> None:
     g = state.groups
     run = g.run[group]
-    delay = geometric0(uniform(state.seeds, run, key, Stream.INVITE_DELAY, day),
+    delay = geometric0(uniform(state.run_keys, run, key, Stream.INVITE_DELAY, day),
                        state.p.join_delay[run])
     state.invites.append(run=run, group=group, key=key, person_key=person_key, day=day + delay,
                          source=np.full(run.size, source), topic=topic, city=city,
@@ -61,12 +61,13 @@ def _send(state: State, day: int, group: np.ndarray, key: np.ndarray, person_key
 
 def send_invitations(state: State, plan: DayPlan, day: int) -> None:
     """Launch invitations, the operator's recruits and members' referrals of today."""
-    g, p, s = state.groups, state.p, state.seeds
+    g, p, s = state.groups, state.p, state.run_keys
     launching = np.flatnonzero(g.launch_day == day)
     launching = launching[g.parent[launching] < 0]
     if launching.size:
-        group = np.repeat(launching, p.group_size[g.run[launching]])
-        slot = np.concatenate([np.arange(n) for n in p.group_size[g.run[launching]]])
+        size = p.group_size.all[g.run[launching]]
+        group = np.repeat(launching, size)
+        slot = ranks(size)
         run, gid = g.run[group], g.gid[group]
         key = key_of(LAUNCH, gid, slot)
         # some invitees were also invited to an earlier group of the operator (P12)
@@ -81,7 +82,7 @@ def send_invitations(state: State, plan: DayPlan, day: int) -> None:
         _send(state, day, group, key, person_key, LAUNCH, group_topic(home), none, none, none)
     if plan.recruits.any():
         group = np.repeat(np.arange(g.n), plan.recruits)
-        slot = np.concatenate([np.arange(n) for n in plan.recruits])
+        slot = ranks(plan.recruits)
         key = key_of(RECRUIT, g.gid[group], day, slot)
         none = np.full(group.size, -1)
         _send(state, day, group, key, key, RECRUIT, g.topic[group], none, none, none)
@@ -90,7 +91,7 @@ def send_invitations(state: State, plan: DayPlan, day: int) -> None:
 
 
 def _send_referrals(state: State, plan: DayPlan, day: int) -> None:
-    m, pe, p, s = state.members, state.people, state.p, state.seeds
+    m, pe, p, s = state.members, state.people, state.p, state.run_keys
     rows = np.flatnonzero((m.status == 0) & (plan.referral[m.run] > 0) &
                           (pe.type[m.person] != SPAMMER))
     run = m.run[rows]
@@ -102,7 +103,7 @@ def _send_referrals(state: State, plan: DayPlan, day: int) -> None:
     count = (np.floor(n) + (uniform(s, run, m.key[rows], Stream.REFERRAL_COUNT, day) <
                             n - np.floor(n))).astype(np.int64)
     referrer = np.repeat(rows, count)
-    slot = np.concatenate([np.arange(c) for c in count]) if rows.size else np.zeros(0, np.int64)
+    slot = ranks(count)
     run = m.run[referrer]
     key = key_of(REFERRAL, m.key[referrer], day, slot)
     person = m.person[referrer]
@@ -116,15 +117,17 @@ def _send_referrals(state: State, plan: DayPlan, day: int) -> None:
 
 def decide(state: State, plan: DayPlan, day: int) -> None:
     """Invitees due today decide; joiners become members (and people, if new)."""
-    inv, g, p, s = state.invites, state.groups, state.p, state.seeds
+    inv, g, p, s = state.invites, state.groups, state.p, state.run_keys
     due = inv.day == day
     if not due.any():
         return
     rows = np.flatnonzero(due)
     rows = rows[np.lexsort((inv.key[rows], g.gid[inv.group[rows]], inv.run[rows]))]
     run, group, pkey = inv.run[rows], inv.group[rows], inv.person_key[rows]
-    known = np.array([state.person_index.get(k, -1) for k in zip(run.tolist(), pkey.tolist())],
-                     dtype=np.int64)
+    # only launch invitees can be people met before (a recruit's or a referral's key is new)
+    known = np.full(rows.size, -1, dtype=np.int64)
+    launch = np.flatnonzero(inv.source[rows] == LAUNCH)
+    known[launch] = state.find_people(run[launch], pkey[launch])
     traits = draw_traits(state, run, pkey, inv.topic[rows], inv.city[rows], inv.cohort[rows])
     pe = state.people
     met = known >= 0
@@ -142,9 +145,11 @@ def decide(state: State, plan: DayPlan, day: int) -> None:
     chance = np.where(referred, 1.0 - (1.0 - chance) ** (1.0 + REFERRAL_PULL), chance)
     join = uniform(s, run, inv.key[rows], Stream.INVITE_ACCEPT, day) < chance
     # no second seat for someone already in (or once in) the group, nor twice in one day
-    seat = list(zip(known.tolist(), group.tolist()))
-    join &= np.array([k not in state.membership_index for k in seat], dtype=bool)
-    _, first = np.unique(np.stack([run, pkey.astype(np.int64), group]), axis=1, return_index=True)
+    if (met & join).any():
+        m = state.members
+        seats = m.person.astype(np.int64) * g.n + m.group
+        join &= ~(met & np.isin(known * g.n + group, seats))
+    _, first = np.unique(key_of(run, pkey, group), return_index=True)
     once = np.zeros(rows.size, dtype=bool)
     once[first] = True
     join &= once
@@ -172,27 +177,25 @@ def _admit(state: State, plan: DayPlan, day: int, inv_rows: np.ndarray, known: n
     person = known.copy()
     new = np.flatnonzero(person < 0)
     # one new person per (run, key), even when they join two groups today
-    _, first, back = np.unique(np.stack([run[new], pkey[new].astype(np.int64)]), axis=1,
-                               return_index=True, return_inverse=True)
+    _, first, back = np.unique(key_of(run[new], pkey[new]), return_index=True,
+                               return_inverse=True)
     make = new[first]
     rows = pe.append(run=run[make], key=pkey[make], **{k: v[make] for k, v in traits.items()})
-    for r, k, row in zip(run[make].tolist(), pkey[make].tolist(), rows.tolist()):
-        state.person_index[(r, k)] = row
+    state.remember_people(rows[source[make] == LAUNCH])
     person[new] = rows[back.ravel()]
     commit = np.minimum(1.0, 1.0 - np.exp(-fee / p.fee_commitment_scale[run]) +
                         EFFORT_COMMITMENT * effort)
     seats = m.append(run=run, group=group, person=person, key=key_of(pkey, g.gid[group]),
+                     kind=pe.type[person], activity=pe.activity[person],
                      fit=fit, trust=pe.trust[person], attention=np.ones(run.size), commit=commit,
                      join_day=np.full(run.size, day), leave_day=np.full(run.size, -1))
-    for key, row in zip(zip(person.tolist(), group.tolist()), seats.tolist()):
-        state.membership_index[key] = row
     n = state.n_runs
     state.run_joined += np.bincount(run, minlength=n)
     state.run_revenue += np.bincount(run, weights=fee, minlength=n)
     referred = source == REFERRAL
     if referred.any():
-        plan.cost += np.bincount(run[referred], weights=p.referral_reward[run[referred]],
-                                 minlength=n)
+        plan.cost += np.bincount(run[referred], weights=per_row(
+            p.referral_reward[run[referred]], int(referred.sum())), minlength=n)
         # the friend who referred them is a tie from the start (if still in the group)
         friend = referrer[referred]
         inside = (m.status[friend] != GONE) & (m.group[friend] == group[referred])
@@ -223,9 +226,6 @@ def split_groups(state: State, plan: DayPlan, day: int) -> None:
     grp = m.group[rows]
     rank = np.arange(rows.size) - np.searchsorted(grp, grp, side="left")
     move = rows[rank >= size[grp] // 2]
-    for row in move.tolist():
-        del state.membership_index[(int(m.person[row]), int(m.group[row]))]
-        state.membership_index[(int(m.person[row]), int(target[m.group[row]]))] = row
     m.group[move] = target[m.group[move]]
 
 

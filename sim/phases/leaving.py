@@ -18,32 +18,48 @@ chance (P8). Leaving is only requested here; it is applied at the end of the day
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from sim.levers.plan import DayPlan
-from sim.rng import Stream, uniform
-from sim.state import ACTIVE, SPAMMER, State
+from sim.rng import Stream, draw, stream_base
+from sim.state import ACTIVE, GONE, MUTED, SPAMMER, State
 
 LEAVES, KICKED = 1, 2  # values of members.remove
 
 
+@njit(cache=True)
+def _leave_or_mute(remove, status, run, grp, key, person, kind, trust, person_trust, commit,
+                   messages, overload_g, moderation_g, leave_b, mute_b, kick_b, leave_base,
+                   leave_distrust, commit_leave, leave_contrib_k, leave_overload, mute_base,
+                   mute_overload):
+    for i in range(run.size):
+        if status[i] == GONE:
+            continue
+        r, g = run[i], grp[i]
+        t = 0.5 * (trust[i] + person_trust[person[i]])
+        hold = 1.0 - commit_leave[r] * commit[i]
+        over = 1.0 if overload_g[g] else 0.0
+        leave = leave_base[r] * np.exp(leave_distrust[r] * (0.5 - t)) * hold / \
+            (1.0 + messages[i] / leave_contrib_k[r]) + leave_overload[r] * over
+        if remove[i] == 0 and draw(leave_b[r], key[i]) < leave:
+            remove[i] = LEAVES
+        if status[i] == ACTIVE and \
+                draw(mute_b[r], key[i]) < mute_base[r] * hold + mute_overload[r] * over:
+            status[i] = MUTED
+        if kind[i] == SPAMMER and moderation_g[g] > 0 and draw(kick_b[r], key[i]) < moderation_g[g]:
+            remove[i] = KICKED
+
+
 def step(state: State, plan: DayPlan, day: int) -> None:
     """Mute members now; request leaving and kicks for the end of the day."""
-    m, pe, p, s = state.members, state.people, state.p, state.seeds
-    rows = np.flatnonzero(state.present())
-    run, grp, key = m.run[rows], m.group[rows], m.key[rows]
-    trust = 0.5 * (m.trust[rows] + pe.trust[m.person[rows]])
-    hold = 1.0 - p.commit_leave[run] * m.commit[rows]
-    overload = (plan.annoying[grp] & plan.commercial[grp]).astype(np.float64)
-    leave = p.leave_base[run] * np.exp(p.leave_distrust[run] * (0.5 - trust)) * hold / \
-        (1.0 + m.messages[rows] / p.leave_contrib_k[run]) + p.leave_overload[run] * overload
-    leaves = uniform(s, run, key, Stream.LEAVE, day) < leave
-    m.remove[rows[leaves & (m.remove[rows] == 0)]] = LEAVES
-    mute = p.mute_base[run] * hold + p.mute_overload[run] * overload
-    mutes = (m.status[rows] == ACTIVE) & (uniform(s, run, key, Stream.MUTE, day) < mute)
-    m.status[rows[mutes]] = 1
-    spam = pe.type[m.person[rows]] == SPAMMER
-    kick = spam & (uniform(s, run, key, Stream.KICK, day) < plan.moderation[grp])
-    m.remove[rows[kick]] = KICKED
+    m, pe, p, s = state.members, state.people, state.p, state.run_keys
+    _leave_or_mute(m.remove, m.status, m.run, m.group, m.key, m.person, m.kind, m.trust,
+                   pe.trust, m.commit, m.messages, plan.annoying & plan.commercial,
+                   plan.moderation, stream_base(s, Stream.LEAVE, day),
+                   stream_base(s, Stream.MUTE, day), stream_base(s, Stream.KICK, day),
+                   p.leave_base.all, p.leave_distrust.all, p.commit_leave.all,
+                   p.leave_contrib_k.all, p.leave_overload.all, p.mute_base.all,
+                   p.mute_overload.all)
 
 
 def apply_removals(state: State, day: int) -> None:
@@ -55,7 +71,7 @@ def apply_removals(state: State, day: int) -> None:
     n = state.n_runs
     state.run_churned += np.bincount(m.run[out[m.remove[out] == LEAVES]], minlength=n)
     state.run_kicked += np.bincount(m.run[out[m.remove[out] == KICKED]], minlength=n)
-    m.status[out] = 2
+    m.status[out] = GONE
     m.leave_day[out] = day
     m.leader[out] = False
     m.remove[out] = 0

@@ -18,7 +18,7 @@ import numpy as np
 
 from sim.levers.plan import DayPlan
 from sim.rng import Stream, uniform
-from sim.state import ACTIVE, SPAMMER, State
+from sim.state import ACTIVE, SPAMMER, State, per_row
 
 CLASS_FACTOR = {"A": 1.0, "BC": 0.25, "D": 0.02}  # assumption, after P10's classes
 
@@ -27,7 +27,7 @@ def step(state: State, plan: DayPlan, day: int) -> None:
     """Sales on today's commercial posts."""
     if not plan.commercial.any():
         return
-    m, pe, p, s = state.members, state.people, state.p, state.seeds
+    m, pe, p, s = state.members, state.people, state.p, state.run_keys
     rows = np.flatnonzero((m.status == ACTIVE) & plan.commercial[m.group] &
                           ~pe.converted[m.person] & (pe.type[m.person] != SPAMMER))
     run, person = m.run[rows], m.person[rows]
@@ -40,4 +40,5 @@ def step(state: State, plan: DayPlan, day: int) -> None:
     pe.converted[buyers] = True
     run_b = pe.run[buyers]
     state.run_conversions += np.bincount(run_b, minlength=state.n_runs)
-    state.run_revenue += np.bincount(run_b, weights=p.product_price[run_b], minlength=state.n_runs)
+    state.run_revenue += np.bincount(run_b, weights=per_row(p.product_price[run_b], run_b.size),
+                                     minlength=state.n_runs)

@@ -31,68 +31,90 @@ instead of talking; ads count apart from ``messages``.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from sim.levers.plan import DayPlan
-from sim.rng import Stream, geometric0, uniform
-from sim.state import ACTIVE, MUTED, SPAMMER, State
+from sim.rng import Stream, draw, geometric0, geometric_one, stream_base, uniform
+from sim.state import ACTIVE, GONE, MUTED, SPAMMER, State
 
 QUARTER = 90  # days over which the P4 split of how much members speak is measured
 
 
+@njit(cache=True)
+def _post(today, posted, habit, messages, quarter, person_messages, messages_g, posters_g,
+          run, grp, key, person, status, kind, activity, attention, fit, trust, person_trust,
+          commit, degree, seen_until, leader, stim_g, crowd_g, planted_g, checkin_g, post_base,
+          burst_base, checkin_base, radiation_base, radiation_ties, seen_boost, commit_talk,
+          mute_factor, leader_on, leader_boost, resonance, burst_mean, checkin_rate,
+          checkin_habit, checkin_habit_max, day, in_quarter):
+    """The posting rule for every member row, in one pass (see the module docstring); then the
+    counts it feeds: messages per member, per person and per group, posters per group."""
+    for i in range(run.size):
+        today[i] = 0
+        posted[i] = False
+        if status[i] == GONE or kind[i] == SPAMMER:
+            continue
+        r, g = run[i], grp[i]
+        muted = status[i] == MUTED
+        reach = radiation_base[r] + (1.0 - radiation_base[r]) * min(
+            1.0, (degree[i] + messages[i]) / radiation_ties[r])
+        rate = (activity[i] * crowd_g[g] * attention[i] * fit[i] *
+                (trust[i] + person_trust[person[i]]) * (1.0 + stim_g[g] * reach) *
+                (1.0 + commit_talk[r] * commit[i]))
+        if seen_until[i] > day:
+            rate *= 1.0 + seen_boost[r]
+        if muted:
+            rate *= mute_factor[r]
+        if leader[i] and leader_on[r]:
+            rate *= leader_boost[r]
+        stay_quiet = np.exp(-rate)
+        if planted_g[g] > 0 and not muted:  # planted questions draw matched members in (P2)
+            stay_quiet *= (1.0 - resonance[r] * fit[i]) ** planted_g[g]
+        if draw(post_base[r], key[i]) < 1.0 - stay_quiet:
+            posted[i] = True
+            today[i] = 1 + geometric_one(draw(burst_base[r], key[i]), burst_mean[r])
+        if checkin_g[g] and not muted:  # the ritual (P16): one message, and habit grows
+            if draw(checkin_base[r], key[i]) < checkin_rate[r] * attention[i] * fit[i]:
+                today[i] += 1
+                habit[i] = min(habit[i] + checkin_habit[r], checkin_habit_max[r])
+        if today[i] > 0:
+            messages[i] += today[i]
+            if in_quarter:
+                quarter[i] += today[i]
+            person_messages[person[i]] += today[i]
+            messages_g[g] += today[i]
+            posters_g[g] += 1.0
+
+
 def step(state: State, plan: DayPlan, day: int) -> None:
     """Set ``members.today`` (messages posted today) and the day's group totals."""
-    m, pe, g, p, s = state.members, state.people, state.groups, state.p, state.seeds
+    m, pe, g, p, s = state.members, state.people, state.groups, state.p, state.run_keys
     n_groups = g.n
-    m.today = 0
-    m.posted = False
-    rows = np.flatnonzero(state.present())
-    run, grp, person = m.run[rows], m.group[rows], m.person[rows]
-    size = np.bincount(grp, minlength=n_groups)
-    ptype = pe.type[person]
-    talker = ptype != SPAMMER
-    # social stimulation from yesterday's messages, reaching members by their ties (P2)
-    x = g.stimulus[grp]
-    reach = p.radiation_base[run] + (1 - p.radiation_base[run]) * np.minimum(
-        1.0, (m.degree[rows] + m.messages[rows]) / p.radiation_ties[run])
-    stimulation = 1.0 + p.social_gain[run] * (0.5 + p.owner_humour[run]) * \
-        x / (x + p.social_half[run]) * reach
-    seen = np.where(m.seen_until[rows] > day, 1.0 + p.seen_boost[run], 1.0)
-    muted = m.status[rows] == MUTED
-    crowding = 1.0 / (1.0 + size[grp] / p.crowding_size[run])
-    rate = (pe.activity[person] * crowding * m.attention[rows] * m.fit[rows] *
-            (m.trust[rows] + pe.trust[person]) * stimulation * seen *
-            (1.0 + p.commit_talk[run] * m.commit[rows]) *
-            np.where(muted, p.mute_post_factor[run], 1.0) *
-            np.where(m.leader[rows] & plan.leaders_on[run], p.leader_boost[run], 1.0))
-    chance = -np.expm1(-rate)
-    planted = plan.planted_questions[grp]
-    resonance = 1.0 - (1.0 - p.shill_resonance[run] * m.fit[rows]) ** planted
-    chance = 1.0 - (1.0 - chance) * np.where(muted, 1.0, 1.0 - resonance)
-    post = talker & (uniform(s, run, m.key[rows], Stream.POST, day) < chance)
-    burst = geometric0(uniform(s, run, m.key[rows], Stream.BURST, day), p.burst_mean[run])
-    today = np.where(post, 1 + burst, 0)
-    ritual = plan.checkin[grp] & talker & (m.status[rows] == ACTIVE)
-    if ritual.any():
-        checkin = ritual & (uniform(s, run, m.key[rows], Stream.CHECKIN, day) <
-                            p.checkin_rate[run] * m.attention[rows] * m.fit[rows])
-        today = today + checkin
-        m.habit[rows[checkin]] = np.minimum(
-            m.habit[rows[checkin]] + p.checkin_habit[run[checkin]],
-            p.checkin_habit_max[run[checkin]])
-    m.today[rows] = today
-    m.posted[rows] = post
-    m.messages[rows] += today
-    if day < QUARTER:
-        m.quarter[rows] += today
-    pe.messages += np.bincount(person, weights=today, minlength=pe.n).astype(np.int64)
+    present = m.status != GONE
+    size = np.bincount(m.group[present], minlength=n_groups)
+    # per group: the stimulation yesterday's talk gives (P2, P3) and the crowding of its size (P12)
+    x = g.stimulus
+    stim_g = p.social_gain[g.run] * (0.5 + p.owner_humour[g.run]) * x / (x + p.social_half[g.run])
+    crowd_g = 1.0 / (1.0 + size / p.crowding_size[g.run])
+    stim_g, crowd_g = (np.broadcast_to(v, (n_groups,)).astype(np.float64)
+                       for v in (stim_g, crowd_g))
+    state.messages_today = np.zeros(n_groups)
+    state.posters_today = np.zeros(n_groups)
+    _post(m.today, m.posted, m.habit, m.messages, m.quarter, pe.messages, state.messages_today,
+          state.posters_today, m.run, m.group, m.key, m.person, m.status, m.kind, m.activity,
+          m.attention, m.fit, m.trust, pe.trust, m.commit, m.degree, m.seen_until, m.leader,
+          stim_g, crowd_g, plan.planted_questions, plan.checkin,
+          stream_base(s, Stream.POST, day), stream_base(s, Stream.BURST, day),
+          stream_base(s, Stream.CHECKIN, day), p.radiation_base.all, p.radiation_ties.all,
+          p.seen_boost.all, p.commit_talk.all, p.mute_post_factor.all, plan.leaders_on,
+          p.leader_boost.all, p.shill_resonance.all, p.burst_mean.all, p.checkin_rate.all,
+          p.checkin_habit.all, p.checkin_habit_max.all, day, day < QUARTER)
     # ads by spammers (the moderation lever removes them, leaving.py)
-    spam = np.where(ptype == SPAMMER,
-                    geometric0(uniform(s, run, m.key[rows], Stream.SPAM, day), p.spam_rate[run]),
-                    0)
-    spam = np.where(m.status[rows] == ACTIVE, spam, 0)
-    state.spam_today = np.bincount(grp, weights=spam, minlength=n_groups)
-    state.messages_today = np.bincount(grp, weights=today, minlength=n_groups)
-    state.posters_today = np.bincount(grp, weights=today > 0, minlength=n_groups)
+    run, grp = m.run, m.group
+    spammers = np.flatnonzero((m.kind == SPAMMER) & (m.status == ACTIVE))
+    ads = geometric0(uniform(s, run[spammers], m.key[spammers], Stream.SPAM, day),
+                     p.spam_rate[run[spammers]])
+    state.spam_today = np.bincount(grp[spammers], weights=ads, minlength=n_groups)
     # tomorrow's stimulation: today's messages per member, members' and the operator's
     said = state.messages_today + plan.shill_messages + plan.operator_posts
     g.stimulus = np.where(size > 0, said / np.maximum(size, 1), 0.0)

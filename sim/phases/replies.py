@@ -14,15 +14,16 @@ by the owner also raises trust in the owner. An unanswered question costs trust 
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from sim.levers.plan import DayPlan
-from sim.rng import Stream, uniform
-from sim.state import State
+from sim.rng import Stream, draw, stream_base, uniform
+from sim.state import GONE, State
 
 
 def step(state: State, plan: DayPlan, day: int) -> None:
     """Answer today's questions and make the owner's @-mentions."""
-    m, pe, p, s = state.members, state.people, state.p, state.seeds
+    m, pe, p, s = state.members, state.people, state.p, state.run_keys
     rows = np.flatnonzero(m.posted)
     run, grp = m.run[rows], m.group[rows]
     asks = uniform(s, run, m.key[rows], Stream.QUESTION, day) < p.question_share[run]
@@ -43,12 +44,23 @@ def step(state: State, plan: DayPlan, day: int) -> None:
     state.answered_today = np.bincount(grp[answered], minlength=state.groups.n)
     # the owner's @-mentions, spread at random over present members (P21)
     if plan.owner_mentions.any():
-        present = np.flatnonzero(state.present() & (plan.owner_mentions[m.group] > 0))
+        present = state.present()
         size = np.bincount(m.group[present], minlength=state.groups.n)
-        grp = m.group[present]
-        chance = np.minimum(1.0, plan.owner_mentions[grp] / np.maximum(size[grp], 1))
-        named = uniform(s, m.run[present], m.key[present], Stream.MENTION, day) < chance
-        named_rows, named_run = present[named], m.run[present][named]
-        m.seen_until[named_rows] = day + p.seen_days[named_run]
-        m.trust[named_rows] += p.trust_mention[named_run]
-        np.add.at(pe.trust, m.person[named_rows], p.trust_mention[named_run])
+        chance_g = np.minimum(1.0, plan.owner_mentions / np.maximum(size, 1))
+        _mention(m.seen_until, m.trust, pe.trust, m.run, m.group, m.key, m.person, m.status,
+                 chance_g, stream_base(s, Stream.MENTION, day), p.seen_days.all,
+                 p.trust_mention.all, day)
+
+
+@njit(cache=True)
+def _mention(seen_until, trust, person_trust, run, grp, key, person, status, chance_g, base,
+             seen_days, trust_mention, day):
+    for i in range(run.size):
+        g = grp[i]
+        if status[i] == GONE or chance_g[g] <= 0.0:
+            continue
+        r = run[i]
+        if draw(base[r], key[i]) < chance_g[g]:
+            seen_until[i] = day + seen_days[r]
+            trust[i] += trust_mention[r]
+            person_trust[person[i]] += trust_mention[r]

@@ -15,7 +15,7 @@ import numpy as np
 from sim.levers.plan import DayPlan
 from sim.population import similarity
 from sim.rng import Stream, key_of, uniform
-from sim.state import MUTED, State
+from sim.state import MUTED, State, per_row
 
 
 def add_ties(state: State, a: np.ndarray, b: np.ndarray) -> None:
@@ -42,8 +42,10 @@ def pair_up(state: State, rows: np.ndarray, stream: int, day: int) -> tuple[np.n
     m = state.members
     if rows.size < 2:
         return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    u = uniform(state.seeds, m.run[rows], m.key[rows], stream, day)
-    rows = rows[np.lexsort((m.key[rows], u, m.group[rows]))]
+    u = uniform(state.run_keys, m.run[rows], m.key[rows], stream, day)
+    # one integer key sorts by group, then by the draw; rows of a group all belong to one run
+    order = (m.group[rows] << 45) | (u * 2.0**45).astype(np.int64)
+    rows = rows[np.argsort(order, kind="stable")]
     same = m.group[rows[1:]] == m.group[rows[:-1]]
     return rows[:-1][same], rows[1:][same]
 
@@ -56,13 +58,13 @@ def _form(state: State, a: np.ndarray, b: np.ndarray, rate: np.ndarray, stream: 
     run = m.run[a]
     chance = rate[run] * similarity(state, m.person[a], m.person[b])
     pair_key = key_of(m.key[a], m.key[b])
-    formed = uniform(state.seeds, run, pair_key, stream, day) < chance
+    formed = uniform(state.run_keys, run, pair_key, stream, day) < chance
     add_ties(state, a[formed], b[formed])
 
 
 def step(state: State, plan: DayPlan, day: int) -> None:
     """Ties from today's conversations and from offline events."""
-    m, pe, g, p, s = state.members, state.people, state.groups, state.p, state.seeds
+    m, pe, g, p, s = state.members, state.people, state.groups, state.p, state.run_keys
     a, b = pair_up(state, np.flatnonzero(m.posted), Stream.PAIR_ORDER, day)
     _form(state, a, b, p.tie_rate, Stream.TIE, day)
     state.attended = np.zeros(m.n, dtype=bool)
@@ -74,8 +76,8 @@ def step(state: State, plan: DayPlan, day: int) -> None:
             * m.fit[rows] * np.where(local, 1.0, p.event_travel[run])
         went = rows[uniform(s, run, m.key[rows], Stream.EVENT_ATTEND, day) < chance]
         state.attended[went] = True
-        rounds = int(np.ceil(p.event_ties.max())) if went.size else 0
+        rounds = int(np.ceil(p.event_ties.all.max())) if went.size else 0
         for k in range(rounds):  # each round pairs attendees afresh
-            a, b = pair_up(state, went[k < p.event_ties[m.run[went]]], Stream.EVENT_TIE + 100 * k,
-                           day)
+            again = k < per_row(p.event_ties[m.run[went]], went.size)
+            a, b = pair_up(state, went[again], Stream.EVENT_TIE + 100 * k, day)
             _form(state, a, b, p.event_tie_rate, Stream.EVENT_TIE + 100 * k + 1, day)

@@ -17,21 +17,35 @@ Here, for present members who read the group (not muted):
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from sim.levers.plan import DayPlan
 from sim.rng import Stream, uniform
-from sim.state import ACTIVE, MUTED, TROUBLEMAKER, State
+from sim.state import ACTIVE, GONE, MUTED, TROUBLEMAKER, State
 
 PRIVATE, PUBLIC = 1, 2  # troublemaker policy codes (sim.state._CATEGORICAL)
 MAX_ADS_FELT = 10
 
 
+@njit(cache=True)
+def _feel(trust, person_trust, run, grp, person, status, degree, attended, group_hit_g,
+          owner_hit_g, trust_event, trust_tie):
+    owner_delta = np.zeros(person_trust.size)
+    for i in range(run.size):
+        if status[i] == GONE or status[i] == MUTED:
+            continue
+        r, g = run[i], grp[i]
+        gain = trust_event[r] if attended[i] else 0.0
+        trust[i] += gain - group_hit_g[g] + trust_tie[r] * min(degree[i], 5)
+        owner_delta[person[i]] += gain - owner_hit_g[g]
+    person_trust += owner_delta
+
+
 def step(state: State, plan: DayPlan, day: int) -> None:
     """Apply the day's trust changes and keep trust within [0, 1]."""
-    m, pe, g, p, s = state.members, state.people, state.groups, state.p, state.seeds
-    present = state.present()
+    m, pe, g, p, s = state.members, state.people, state.groups, state.p, state.run_keys
     # public arguments by troublemakers (P9)
-    rows = np.flatnonzero(present & (pe.type[m.person] == TROUBLEMAKER) & (m.status == ACTIVE))
+    rows = np.flatnonzero((m.kind == TROUBLEMAKER) & (m.status == ACTIVE))
     grp, run = m.group[rows], m.run[rows]
     policy = plan.policy[grp]
     chance = p.fight_rate[run] * np.where((policy == PRIVATE) & m.calmed[rows],
@@ -43,18 +57,14 @@ def step(state: State, plan: DayPlan, day: int) -> None:
     fights = np.bincount(grp[fight], minlength=g.n)
     state.fights_today = fights
     # what members who read the group feel today
-    reading = np.flatnonzero(present & (m.status != MUTED))
-    grp, run, person = m.group[reading], m.run[reading], m.person[reading]
-    ads = np.minimum(state.spam_today[grp], MAX_ADS_FELT)
-    group_hit = ads * p.trust_spam[run] + fights[grp] * p.trust_fight[run]
-    owner_hit = fights[grp] * p.trust_fight[run]
-    annoyed = plan.annoying[grp] & plan.commercial[grp]
-    owner_hit = owner_hit + annoyed * p.trust_commercial[run] + \
-        plan.shills_exposed[grp] * p.trust_shill_exposed[run]
-    group_hit = group_hit + annoyed * p.trust_commercial[run] + \
-        plan.shills_exposed[grp] * p.trust_shill_exposed[run]
-    gain = state.attended[reading] * p.trust_event[run]
-    m.trust[reading] += gain - group_hit + p.trust_tie[run] * np.minimum(m.degree[reading], 5)
-    pe.trust += np.bincount(person, weights=gain - owner_hit, minlength=pe.n)
+    ads = np.minimum(state.spam_today, MAX_ADS_FELT)
+    annoyed = plan.annoying & plan.commercial
+    owner_hit = (fights * p.trust_fight[g.run] + annoyed * p.trust_commercial[g.run] +
+                 plan.shills_exposed * p.trust_shill_exposed[g.run])  # per group
+    group_hit = owner_hit + ads * p.trust_spam[g.run]
+    owner_hit, group_hit = (np.broadcast_to(v, (g.n,)).astype(np.float64)
+                            for v in (owner_hit, group_hit))
+    _feel(m.trust, pe.trust, m.run, m.group, m.person, m.status, m.degree, state.attended,
+          group_hit, owner_hit, p.trust_event.all, p.trust_tie.all)
     m.trust = np.clip(m.trust, 0.0, 1.0)
     pe.trust = np.clip(pe.trust, 0.0, 1.0)
