@@ -1,0 +1,60 @@
+"""Random numbers by address: uniform, independent across streams, days and keys, and the same
+whichever rows share the call."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from sim.rng import draw, geometric0, run_keys, stream_base, uniform
+
+KEYS = np.arange(200_000, dtype=np.uint64)
+ONE_RUN = run_keys(np.array([12345], dtype=np.uint64))
+RUN = np.zeros(KEYS.size, dtype=np.int64)
+
+
+def test_draws_are_uniform_on_the_unit_interval():
+    """Mean 1/2, variance 1/12 and flat deciles (chi-square) over 200,000 draws."""
+    u = uniform(ONE_RUN, RUN, KEYS, stream=30, day=5)
+    assert np.all((u >= 0) & (u < 1))
+    assert abs(u.mean() - 0.5) < 0.003 and abs(u.var() - 1 / 12) < 0.002
+    counts = np.bincount((u * 10).astype(int), minlength=10)
+    chi2 = np.sum((counts - u.size / 10) ** 2 / (u.size / 10))
+    assert chi2 < 27.9  # 99.9th percentile of chi-square with 9 degrees of freedom
+
+
+def test_streams_days_and_neighbouring_keys_are_uncorrelated():
+    """Correlations between streams, between days and between neighbouring keys are ~0."""
+    a = uniform(ONE_RUN, RUN, KEYS, 30, 5)
+    for other in (uniform(ONE_RUN, RUN, KEYS, 31, 5), uniform(ONE_RUN, RUN, KEYS, 30, 6),
+                  np.roll(a, 1)):
+        assert abs(np.corrcoef(a, other)[0, 1]) < 0.01
+
+
+def test_a_rows_draw_does_not_depend_on_the_other_rows_or_runs():
+    """The same (run seed, stream, day, key) gives the same number in any company."""
+    seeds = np.array([7, 8, 9], dtype=np.uint64)
+    alone = uniform(run_keys(seeds[1:2]), np.zeros(3, np.int64), KEYS[:3], 40, 2)
+    mixed = uniform(run_keys(seeds), np.array([2, 1, 1, 0, 1]), KEYS[[9, 0, 1, 5, 2]], 40, 2)
+    assert np.array_equal(alone, mixed[[1, 2, 4]])
+
+
+def test_compiled_draw_equals_the_array_draw_bit_for_bit():
+    """draw() inside compiled loops gives exactly uniform()'s numbers."""
+    base = stream_base(ONE_RUN, 30, 5)
+
+    @njit
+    def all_draws(base, keys):
+        out = np.empty(keys.size)
+        for i in range(keys.size):
+            out[i] = draw(base[0], keys[i])
+        return out
+
+    assert np.array_equal(all_draws(base, KEYS), uniform(ONE_RUN, RUN, KEYS, 30, 5))
+
+
+def test_geometric_draws_have_the_requested_mean():
+    """geometric0 by inversion has mean ``mean`` on {0, 1, 2, ...}."""
+    u = uniform(ONE_RUN, RUN, KEYS, 31, 0)
+    for mean in (0.5, 1.0, 3.0):
+        assert abs(geometric0(u, mean).mean() - mean) < 0.03 * (1 + mean)
