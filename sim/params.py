@@ -69,10 +69,10 @@ class Params(BaseModel):
                          "topic distance at which interest fit falls to 1/e", "groups")
 
     # -- members --------------------------------------------------------------------------------
-    activity_median: float = P(0.024, "posts/day", 0, 10,
+    activity_median: float = P(0.02, "posts/day", 0, 10,
                                "assumption; heavy tail per Wilkinson 2008 and P4",
                                "median base posting intensity of a member", "members")
-    activity_sigma: float = P(2.5, "log units", 0, 4, "assumption; P4 (70-80/10-20/5-10 split)",
+    activity_sigma: float = P(2.7, "log units", 0, 4, "assumption; P4 (70-80/10-20/5-10 split)",
                               "spread (lognormal sigma) of base posting intensity", "members")
     burst_mean: float = P(1.0, "messages", 0, 20, "assumption",
                           "mean extra messages on a day a member posts", "members")
@@ -390,3 +390,27 @@ def resolve(overrides: dict[str, Any] | None = None, source: str = "parameters")
 def to_dict(params: Params) -> dict[str, Any]:
     """The flat ``name: value`` dict of a parameter set (floats stay floats, inf stays inf)."""
     return params.model_dump()
+
+
+def markdown_table() -> str:
+    """Every parameter as Markdown tables, one per section (docs/ODD.md embeds this)."""
+    lines: list[str] = []
+    section = None
+    for name in PARAM_NAMES:
+        meta = info(name)
+        if meta["section"] != section:
+            section = meta["section"]
+            lines += ["", f"**{section}**", "", "| parameter | default | unit | range | source | meaning |",
+                      "|---|---|---|---|---|---|"]
+        lo, hi = meta["lo"], meta["hi"]
+        if lo is None:
+            span = _expected(name)
+        else:
+            span = f"{lo:g} to {hi:g}" if hi is not None else f"at least {lo:g}"
+        lines.append(f"| `{name}` | {meta['default']!r} | {meta['unit']} | {span} | "
+                     f"{meta['source']} | {meta['doc']} |")
+    return "\n".join(lines[1:]) + "\n"
+
+
+if __name__ == "__main__":  # python -m sim.params: print the tables for docs/ODD.md
+    print(markdown_table(), end="")
