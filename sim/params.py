@@ -400,7 +400,8 @@ def markdown_table() -> str:
         meta = info(name)
         if meta["section"] != section:
             section = meta["section"]
-            lines += ["", f"**{section}**", "", "| parameter | default | unit | range | source | meaning |",
+            lines += ["", f"**{section}**", "",
+                      "| parameter | default | unit | range | source | meaning |",
                       "|---|---|---|---|---|---|"]
         lo, hi = meta["lo"], meta["hi"]
         if lo is None:
