@@ -47,19 +47,34 @@ def _per_run(state: State, rows_run: np.ndarray, weights=None) -> np.ndarray:
 def top_share_by_run(run: np.ndarray, counts: np.ndarray, n_runs: int, top: float = 0.1
                      ) -> np.ndarray:
     """Per run: share of the run's total count held by its top ``top`` fraction of rows."""
-    n = np.bincount(run, minlength=n_runs)
-    total = np.bincount(run, weights=counts, minlength=n_runs)
-    k = np.ceil(top * n).astype(np.int64)
-    nz = counts > 0
-    order = np.sort(run[nz].astype(np.int64) * (1 << 40) + counts[nz])  # by run, then count
-    values = (order & ((1 << 40) - 1)).astype(np.float64)
-    end = np.searchsorted(order >> 40, np.arange(n_runs), side="right")
-    start = np.searchsorted(order >> 40, np.arange(n_runs), side="left")
-    csum = np.concatenate([[0.0], np.cumsum(values)])
-    lo = np.maximum(end - k, start)
-    top_sum = csum[end] - csum[lo]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(total > 0, top_sum / np.where(total > 0, total, 1), 0.0)
+    return _top_share(run, counts, n_runs, top)
+
+
+@njit(cache=True)
+def _top_share(run, counts, n_runs, top):
+    n = np.zeros(n_runs, np.int64)
+    total = np.zeros(n_runs)
+    nonzero = np.zeros(n_runs + 1, np.int64)
+    for i in range(run.size):
+        n[run[i]] += 1
+        total[run[i]] += counts[i]
+        if counts[i] > 0:
+            nonzero[run[i] + 1] += 1
+    start = np.cumsum(nonzero)  # each run's slice of the bucket of nonzero counts
+    bucket = np.empty(start[-1], np.int64)
+    fill = start[:-1].copy()
+    for i in range(run.size):
+        if counts[i] > 0:
+            bucket[fill[run[i]]] = counts[i]
+            fill[run[i]] += 1
+    share = np.zeros(n_runs)
+    for r in range(n_runs):
+        if total[r] <= 0:
+            continue
+        k = int(np.ceil(top * n[r]))
+        values = np.sort(bucket[start[r]:start[r + 1]])
+        share[r] = values[max(0, values.size - k):].sum() / total[r]  # integers: exact sums
+    return share
 
 
 @njit(cache=True)
