@@ -37,6 +37,39 @@ DAILY_COLUMNS: dict[str, str] = {
     "revenue": "entry fees and sales so far, yuan (cumulative)",
     "cost": "the operator's spending so far, yuan (cumulative)",
 }
+# per-run outcomes derived from a run's days (summarize_runs), in their column order
+RUN_COLUMNS: dict[str, str] = {
+    "days": "days simulated",
+    "time_to_silence": "days until the 7-day mean of messages fell below 20% of its peak (NaN: "
+                       "not within the run)",
+    "silent": "whether the run fell silent within its days",
+    "retention_d90": "7-day mean of messages on day 90 as a share of its peak so far",
+    "peak_day": "day of the highest 7-day mean of messages",
+    "peak_messages": "highest 7-day mean of messages a day",
+    "total_messages": "messages posted by members over the run",
+    "members_final": "members present at the end",
+    "joined": "members who joined over the run",
+    "churned": "members who left over the run",
+    "ever_spoken_share_final": "share of present members who have spoken, at the end",
+    "ever_spoken_share_d14": "the same on day 14",
+    "ever_spoken_share_d90": "the same on day 90",
+    "members_d90": "members present on day 90",
+    "active_members_d30": "members who posted on day 30",
+    "active_members_d90": "members who posted on day 90",
+    "mean_trust_final": "mean trust of present members at the end",
+    "top10_share": "share of messages by the top 10% of members who ever joined",
+    "gini": "Gini coefficient of messages per member who ever joined",
+    "lurker_share": "share of members who ever joined and never posted",
+    "engaged_members": "members who posted 3 or more messages in the first 90 days",
+    "rarely_share": "share posting at most 2 messages in the first 90 days (P4)",
+    "sometimes_share": "share posting 3 to 29 messages in the first 90 days (P4)",
+    "a_lot_share": "share posting 30 or more messages in the first 90 days (P4)",
+    "tie_density": "ties between present members of a group / possible pairs, at the end",
+    "conversions": "people who bought the product",
+    "revenue": "entry fees and sales, yuan",
+    "cost": "the operator's spending, yuan",
+    "return_on_cost": "(revenue - cost) / cost (NaN when nothing was spent)",
+}
 GROUP_COLUMNS = ("members", "active_members", "messages", "ever_spoken_share", "mean_trust")
 
 
@@ -219,7 +252,7 @@ def summarize_runs(daily: pd.DataFrame, state: State) -> pd.DataFrame:
     cost, revenue = at("cost", days - 1), at("revenue", days - 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         roc = np.where(cost > 0, (revenue - cost) / cost, np.nan)
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "run": np.arange(n),
         "days": days,
         "time_to_silence": silence,
@@ -252,7 +285,9 @@ def summarize_runs(daily: pd.DataFrame, state: State) -> pd.DataFrame:
         "cost": cost,
         "return_on_cost": roc,
     })
+    assert list(table.columns[1:]) == list(RUN_COLUMNS), "RUN_COLUMNS must list these columns"
+    return table
 
 
-__all__ = ["DAILY_COLUMNS", "GROUP_COLUMNS", "record_day", "record_groups", "tally",
+__all__ = ["DAILY_COLUMNS", "GROUP_COLUMNS", "RUN_COLUMNS", "record_day", "record_groups", "tally",
            "summarize_runs", "top_share_by_run"]

@@ -362,6 +362,17 @@ def _expected(name: str) -> str:
     return f"{kind}{span} ({meta['unit']})"
 
 
+def toml_value(value: Any) -> str:
+    """A value as a TOML file would spell it (true, "text", 3.5, inf), for messages."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace('"', '\\"') + '"'
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return repr(value)
+
+
 def resolve(overrides: dict[str, Any] | None = None, source: str = "parameters") -> Params:
     """Defaults updated with ``overrides``, validated.
 
@@ -383,8 +394,8 @@ def resolve(overrides: dict[str, Any] | None = None, source: str = "parameters")
     except ValidationError as err:
         first = err.errors()[0]
         key = str(first["loc"][0])
-        raise UserError(f"{source}: parameter '{key}' = {overrides.get(key)!r} is not allowed: "
-                        f"expected {_expected(key)}") from None
+        raise UserError(f"{source}: parameter '{key}' = {toml_value(overrides.get(key))} is not "
+                        f"allowed: expected {_expected(key)}") from None
 
 
 def to_dict(params: Params) -> dict[str, Any]:

@@ -1,0 +1,102 @@
+"""Short text tables of results for the terminal: a run's days, its outcomes, a sweep's means."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+# (column, label) of the daily table printed by ``commsim run``
+DAILY_SHOWN = (("members", "members"), ("active_members", "active"), ("messages", "messages"),
+               ("ever_spoken_share", "ever spoken"), ("mean_trust", "mean trust"),
+               ("cost", "cost (yuan)"))
+# (column, label) of the per-run outcomes printed by ``commsim run`` and ``commsim sweep``
+RUNS_SHOWN = (("members_final", "members at the end"), ("joined", "joined"),
+              ("active_members_d30", "active members, day 30"),
+              ("active_members_d90", "active members, day 90"),
+              ("ever_spoken_share_final", "ever-spoken share"),
+              ("time_to_silence", "time to silence (days)"),
+              ("total_messages", "messages"), ("mean_trust_final", "mean trust"),
+              ("revenue", "revenue (yuan)"), ("cost", "cost (yuan)"))
+# "silent" is the share of runs that fell silent; time_to_silence is the mean over those runs
+SWEEP_SHOWN = ("members_final", "ever_spoken_share_final", "silent", "time_to_silence",
+               "total_messages", "revenue", "cost")
+MAX_ROWS = 40
+
+
+def fmt(value: float, decimals: int = 1) -> str:
+    """A number for a table with ``decimals``; "-" for a missing value."""
+    if value is None or (isinstance(value, float | np.floating) and math.isnan(value)):
+        return "-"
+    if isinstance(value, float | np.floating) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return f"{value:,.{decimals}f}"
+
+
+def _decimals(values: pd.Series) -> int:
+    """Decimals that suit a column: none for hundreds, one for tens, three for shares."""
+    finite = values.astype(float)
+    finite = finite[np.isfinite(finite)].abs()
+    if finite.empty or finite.max() >= 100 or (finite == finite.round()).all():
+        return 0
+    return 1 if finite.max() >= 2 else 3
+
+
+def _table(frame: pd.DataFrame, by_row: bool = False, index: bool = True) -> str:
+    if not len(frame):
+        return "(no rows)"
+    out = frame.astype(object).copy()
+    if by_row:
+        for i in range(len(frame)):
+            d = _decimals(frame.iloc[i])
+            out.iloc[i] = [fmt(v, d) for v in frame.iloc[i]]
+    else:
+        for col in frame.columns:
+            d = _decimals(frame[col])
+            out[col] = [fmt(v, d) for v in frame[col]]
+    return out.to_string(index=index)
+
+
+def daily_table(daily: pd.DataFrame, every: int = 15) -> str:
+    """Means across runs of the daily outcomes on day 1 and every ``every`` days (and the last)."""
+    last = int(daily["day"].max())
+    days = sorted({0, last, *range(every - 1, last + 1, every)})
+    shown = [c for c, _ in DAILY_SHOWN if c in daily]
+    table = daily[daily["day"].isin(days)].groupby("day")[shown].mean()
+    table.insert(0, "day", table.index + 1)
+    return _table(table.rename(columns=dict(DAILY_SHOWN)), index=False)
+
+
+def runs_table(runs: pd.DataFrame) -> str:
+    """Mean, min and max across runs of the main per-run outcomes.
+
+    Time to silence is missing for a run that never fell silent: its row gives the mean over
+    the runs that did, and says how many did not.
+    """
+    rows = {}
+    for col, label in RUNS_SHOWN:
+        if col not in runs:
+            continue
+        values = runs[col].astype(float)
+        if col == "time_to_silence":
+            never = int(values.isna().sum())
+            label = f"{label}, {never} of {len(values)} never" if never else label
+        elif values.isna().all():  # e.g. day-90 outcomes of a shorter run
+            continue
+        rows[label] = {"mean": values.mean(), "min": values.min(), "max": values.max()}
+    return _table(pd.DataFrame.from_dict(rows, orient="index"), by_row=True)
+
+
+def sweep_table(runs: pd.DataFrame, varied: list[str]) -> str:
+    """Means per scenario and level of ``varied`` of the main outcomes (first ``MAX_ROWS`` rows).
+
+    Pass only the factorial parameters: a sampled design has a point per row, too many to read.
+    """
+    keys = ["scenario", *[v for v in varied if v in runs]]
+    shown = [c for c in SWEEP_SHOWN if c in runs]
+    table = runs.groupby(keys, sort=False)[shown].mean().astype(float)
+    table.insert(0, "runs", runs.groupby(keys, sort=False).size())
+    more = len(table) - MAX_ROWS
+    text = _table(table.head(MAX_ROWS))
+    return text + (f"\n... {more} more rows in runs.parquet" if more > 0 else "")

@@ -1,0 +1,109 @@
+"""Running an experiment into a results folder: specs cut into chunks, chunks to an executor,
+finished chunks to the store, and a progress bar; interruptions keep every finished chunk.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from sim.executors import default_chunk_size, make_chunks, make_executor
+from sim.experiments import Experiment
+from sim.store import ResultStore, labels_table
+
+
+@dataclass
+class SweepResult:
+    """Where the results are and what this call did."""
+
+    path: Path
+    n_runs: int
+    ran: int  # runs simulated by this call (fewer than n_runs after a resume)
+    seconds: float
+    workers: int
+
+
+class Interrupted(Exception):
+    """The sweep was stopped (Ctrl-C, SIGTERM); finished chunks are saved in ``path``."""
+
+    def __init__(self, path: Path, done: int, total: int) -> None:
+        super().__init__(f"interrupted: {done} of {total} runs saved in {path}")
+        self.path, self.done, self.total = path, done, total
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    # A scheduler's SIGTERM gets the same clean stop as Ctrl-C; only the main thread can do this.
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def run_experiment(experiment: Experiment, out: Path, command: list[str], workers: int = 1,
+                   chunk_size: int | None = None, resume: bool = False, force: bool = False,
+                   progress: bool = True) -> SweepResult:
+    """Run every missing run of ``experiment`` into the folder ``out``.
+
+    Args:
+        experiment: the resolved experiment.
+        out: the results folder.
+        command: the command line, recorded in the manifest.
+        workers: worker processes (1 = in this process); results do not depend on it.
+        chunk_size: runs per chunk (default: see :func:`sim.executors.default_chunk_size`).
+        resume: continue the folder ``out`` (same experiment only).
+        force: replace an existing results folder ``out``.
+        progress: show a progress bar on stderr.
+
+    Raises:
+        UserError: the folder exists (without resume or force), or holds another experiment.
+        Interrupted: Ctrl-C or SIGTERM; the chunks finished so far are saved.
+    """
+    started = time.perf_counter()
+    specs = experiment.run_specs()
+    if resume:
+        store = ResultStore.resume(out, experiment, command)
+    else:
+        store = ResultStore.create(out, experiment, command, force=force)
+    if store.complete:
+        return SweepResult(store.path, len(specs), 0, time.perf_counter() - started, 0)
+    done = store.done_run_ids()
+    todo = [s for s in specs if s.run_id not in done]
+    size = chunk_size or default_chunk_size(len(todo), workers)
+    chunks = make_chunks([s.run_id for s in todo], [s.params for s in todo],
+                         [s.seed for s in todo], experiment.days, size, store.next_chunk_id())
+    workers = max(1, min(workers, len(chunks)))
+    labels = labels_table(specs, list(experiment.vary))
+    bar = tqdm(total=len(specs), initial=len(done), unit="run", desc=experiment.name,
+               disable=not progress, dynamic_ncols=True, smoothing=0.1)
+    try:
+        with _sigterm_as_interrupt(), make_executor(workers) as executor:
+            for result in executor.run(chunks):
+                store.save_chunk(result, labels, experiment.outcomes)
+                bar.update(len(result.runs))
+        store.finish()
+    except KeyboardInterrupt:
+        bar.close()
+        store.mark("interrupted")
+        raise Interrupted(store.path, len(store.done_run_ids()), len(specs)) from None
+    except BaseException:
+        store.mark("failed")
+        raise
+    finally:
+        bar.close()
+    return SweepResult(store.path, len(specs), len(todo), time.perf_counter() - started, workers)
