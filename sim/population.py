@@ -34,7 +34,7 @@ def draw_traits(state: State, run: np.ndarray, key: np.ndarray, topic: np.ndarra
     ``topic`` is where their interests centre (the inviting group's topic, or the referrer's
     interest); ``city``/``cohort`` are fixed values or -1 for a random draw (P14: friends resemble).
     """
-    s, p = state.seeds, state.p
+    s, p = state.run_keys, state.p
 
     def u(stream):
         return uniform(s, run, key, stream, -1)
