@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import importlib
 import shlex
 import sys
 import textwrap
@@ -270,6 +271,21 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, out: Path | 
     levels = [k for k, v in e.vary.items() if isinstance(v, list)]  # sampled ones: too many
     click.echo(f"\nMeans per scenario and design point:\n{sweep_table(runs, levels)}")
     click.echo(f"\nResults: {_shown(result.path)}/ ({RUNS}, {DAILY}, manifest.json)")
+
+
+# Commands that live beside the feature they serve: each module has a list COMMANDS of click
+# commands. Add a module here when a feature brings commands of its own.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def add_feature_commands(group: click.Group = cli) -> None:
+    """Attach the commands of every module in COMMAND_MODULES to the command group."""
+    for name in COMMAND_MODULES:
+        for command in importlib.import_module(name).COMMANDS:
+            group.add_command(command)
+
+
+add_feature_commands()
 
 
 def main(argv: list[str] | None = None) -> int:
