@@ -28,6 +28,8 @@ ORDINARY, SPAMMER, TROUBLEMAKER = 0, 1, 2
 TYPE_NAMES = ("ordinary", "spammer", "troublemaker")
 # invitation source
 LAUNCH, RECRUIT, REFERRAL = 0, 1, 2
+# members.remove: a request applied at the end of the day
+LEAVES, KICKED = 1, 2
 
 
 class Table:
@@ -183,6 +185,16 @@ class State:
         self.run_joined = np.zeros(n, dtype=np.int64)
         self.run_groups = np.zeros(n, dtype=np.int64)  # groups made so far (next local id)
         self.run_conversions = np.zeros(n, dtype=np.int64)
+        # the day's aggregates, written by one phase and read by later ones the same day
+        empty = np.zeros(0)
+        self.messages_today = empty  # per group, members' messages (posting)
+        self.posters_today = empty  # per group, members who posted (posting)
+        self.spam_today = empty  # per group, spammers' ads (posting)
+        self.questions_today = empty  # per group (replies)
+        self.answered_today = empty  # per group (replies)
+        self.attended = np.zeros(0, dtype=bool)  # per member, at an offline event today (ties)
+        self.fights_today = empty  # per group, public arguments (trust)
+        self.group_tally = np.zeros((6, 0))  # per group sums of the day (outcomes)
 
     def find_people(self, run: np.ndarray, key: np.ndarray) -> np.ndarray:
         """Person rows of launch invitees already met, by (run, person key); -1 if not met."""

@@ -45,7 +45,7 @@ class Lever:
 
 
 def open_groups(state: State, day: int) -> np.ndarray:
-    """Mask of groups launched by today that still have members or pending invitations."""
+    """Mask of groups launched by today (the operator acts only in groups that exist)."""
     g = state.groups
     return g.launch_day <= day
 

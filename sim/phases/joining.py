@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from sim.levers.plan import DayPlan
+from sim.levers.shills import arm_new_groups
+from sim.phases.ties import add_ties
 from sim.population import draw_traits, group_topic, interest_fit
 from sim.rng import Stream, geometric0, key_of, uniform
 from sim.state import GONE, LAUNCH, RECRUIT, REFERRAL, SPAMMER, State, per_row, ranks
@@ -199,7 +201,6 @@ def _admit(state: State, plan: DayPlan, day: int, inv_rows: np.ndarray, known: n
         # the friend who referred them is a tie from the start (if still in the group)
         friend = referrer[referred]
         inside = (m.status[friend] != GONE) & (m.group[friend] == group[referred])
-        from sim.phases.ties import add_ties
         add_ties(state, seats[referred][inside], friend[inside])
 
 
@@ -217,7 +218,6 @@ def split_groups(state: State, plan: DayPlan, day: int) -> None:
     over = over[np.lexsort((g.gid[over], g.run[over]))]
     new = make_groups(state, g.run[over], g.topic[over], np.full(over.size, day), over)
     plan.copy_groups(over)
-    from sim.levers.shills import arm_new_groups
     arm_new_groups(state, new)
     target = np.full(g.n, -1)
     target[over] = new

@@ -22,9 +22,7 @@ from numba import njit
 
 from sim.levers.plan import DayPlan
 from sim.rng import Stream, draw, stream_base
-from sim.state import ACTIVE, GONE, MUTED, SPAMMER, State
-
-LEAVES, KICKED = 1, 2  # values of members.remove
+from sim.state import ACTIVE, GONE, KICKED, LEAVES, MUTED, SPAMMER, State
 
 
 @njit(cache=True)

@@ -21,7 +21,7 @@ from numba import njit
 
 from sim.levers.plan import DayPlan
 from sim.rng import Stream, uniform
-from sim.state import ACTIVE, GONE, MUTED, TROUBLEMAKER, State
+from sim.state import ACTIVE, GONE, KICKED, MUTED, TROUBLEMAKER, State
 
 PRIVATE, PUBLIC = 1, 2  # troublemaker policy codes (sim.state._CATEGORICAL)
 MAX_ADS_FELT = 10
@@ -53,7 +53,7 @@ def step(state: State, plan: DayPlan, day: int) -> None:
     fight = uniform(s, run, m.key[rows], Stream.FIGHT, day) < chance
     m.calmed[rows[policy == PRIVATE]] = True  # the owner has a word in private
     kicked = rows[fight & (policy == PUBLIC)]
-    m.remove[kicked] = 2
+    m.remove[kicked] = KICKED
     fights = np.bincount(grp[fight], minlength=g.n)
     state.fights_today = fights
     # what members who read the group feel today
