@@ -13,10 +13,9 @@ import numpy as np
 from sim.levers.base import Lever, add_group_cost, open_groups
 from sim.levers.plan import DayPlan
 from sim.rng import Stream, key_of, uniform
-from sim.state import State
+from sim.state import State, ranks
 
 EXPERT_ANSWER = 0.4  # share of questions one expert shill answers; assumption
-MAX_SHILLS = 50  # the parameter's upper bound
 
 
 class Shills(Lever):
@@ -30,15 +29,12 @@ class Shills(Lever):
         rows = np.flatnonzero(active)
         live = g.shills_live[rows]
         # each live shill account is exposed with a small chance a day (one draw per account)
-        slot = np.arange(MAX_SHILLS)
-        grid_rows = np.repeat(rows, MAX_SHILLS)
-        grid_slot = np.tile(slot, rows.size)
-        u = uniform(state.run_keys, g.run[grid_rows], key_of(g.gid[grid_rows], grid_slot),
+        owner = np.repeat(np.arange(rows.size), live)
+        account = ranks(live)
+        run = g.run[rows[owner]]
+        u = uniform(state.run_keys, run, key_of(g.gid[rows[owner]], account),
                     Stream.SHILL_EXPOSED, day)
-        exposed_slot = (grid_slot < np.repeat(live, MAX_SHILLS)) & \
-            (u < p.shill_exposure[g.run[grid_rows]])
-        exposed = np.bincount(np.repeat(np.arange(rows.size), MAX_SHILLS)[exposed_slot],
-                              minlength=rows.size)
+        exposed = np.bincount(owner[u < p.shill_exposure[run]], minlength=rows.size)
         plan.shills_exposed[rows] = exposed
         g.shills_live[rows] = live = live - exposed
         role = p.shill_roles[g.run[rows]]  # 0 newbie+expert, 1 newbie, 2 expert
