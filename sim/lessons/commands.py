@@ -1,0 +1,113 @@
+"""Click commands for teaching: ``lessons``, ``lesson NAME`` and ``viz``.
+
+Standalone ``@click.command`` functions, attached to the main ``commsim`` group by the CLI. Heavy
+imports (the lessons, plotly, solara) happen inside the commands, so ``commsim --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+from sim.errors import UserError
+
+DEFAULT_PORT = 8765  # Solara's own default
+
+
+@click.command("lessons")
+def lessons_command() -> None:
+    """List the lessons: name, principle and the claim they test."""
+    from sim.lessons import LESSONS
+
+    for name, lesson in LESSONS.items():
+        claim = textwrap.shorten(lesson.claim, 64, placeholder="...")
+        click.echo(f"{name:<20} {lesson.principle:<8} {lesson.title}")
+        click.echo(f"{'':<29} {claim}")
+
+
+@click.command("lesson")
+@click.argument("name")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a self-contained HTML page with the plot to this file.")
+@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
+              help="Change a parameter. A lever the lesson tests changes its intervention arm; "
+                   "any other parameter changes the world every arm shares. Repeatable.")
+@click.option("--replicates", type=int, default=None,
+              help="Seeds per arm (default: the lesson's own).")
+def lesson_command(name: str, html_path: Path | None, assignments: tuple[str, ...],
+                   replicates: int | None) -> None:
+    """Run lesson NAME: the claim, the finding with 95% intervals, the verdict, what to try next.
+    """
+    from sim.lessons import render_text, run_lesson, write_html
+    from sim.lessons.overrides import parse_assignments
+    from sim.lessons.runner import get_lesson
+
+    get_lesson(name)  # an unknown name fails before the --set values are judged
+    overrides = parse_assignments(assignments, source=f"lesson '{name}': --set")
+    result = run_lesson(name, overrides, replicates)
+    click.echo(render_text(result))
+    if html_path is not None:
+        try:
+            path = write_html(result, html_path)
+        except OSError as err:
+            raise UserError(f"--html {html_path}: cannot write the page: {err.strerror}") from None
+        click.echo(f"wrote {path}")
+
+
+def viz_invocation(lesson: str | None, host: str, port: int, open_browser: bool
+                   ) -> tuple[list[str], dict[str, str]]:
+    """The command that serves the app and the environment it needs.
+
+    Raises:
+        UserError: an unknown lesson.
+    """
+    from sim.lessons.runner import get_lesson
+    from sim.viz import APP_PATH
+    from sim.viz.controls import LESSON_ENV
+
+    if lesson is not None:
+        get_lesson(lesson)
+    # --no-check-version: Solara would otherwise ask PyPI for a newer version at every start
+    cmd = [sys.executable, "-m", "solara", "run", str(APP_PATH), "--host", host, "--port",
+           str(port), "--production", "--no-check-version",
+           "--open" if open_browser else "--no-open"]
+    env = {**os.environ, LESSON_ENV: lesson or "",
+           # the app runs offline: no usage reports to Solara's telemetry service
+           "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
+    return cmd, env
+
+
+@click.command("viz")
+@click.option("--lesson", "lesson", default=None, metavar="NAME",
+              help="Open the app on this lesson's intervention instead of the baseline.")
+@click.option("--port", type=int, default=DEFAULT_PORT, show_default=True)
+@click.option("--host", default="localhost", show_default=True)
+@click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
+def viz_command(lesson: str | None, port: int, host: str, no_browser: bool) -> None:
+    """Start the interactive app in the browser (Ctrl-C stops it).
+
+    \b
+    Example:
+      commsim viz --lesson shills
+    """
+    if importlib.util.find_spec("solara") is None:
+        raise UserError("commsim viz needs the app's extra packages: "
+                        "pip install -e \".[viz]\" (in the project folder)")
+    cmd, env = viz_invocation(lesson, host, port, not no_browser)
+    click.echo(f"commsim viz: serving on http://{host}:{port}/ "
+               f"({'lesson ' + lesson if lesson else 'baseline'}); Ctrl-C stops it")
+    try:
+        code = subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        code = 0
+    if code:
+        raise click.exceptions.Exit(code)
+
+
+COMMANDS = [lessons_command, lesson_command, viz_command]  # attached by sim/cli.py
