@@ -34,7 +34,7 @@ def add_ties(state: State, a: np.ndarray, b: np.ndarray) -> None:
     state.tie_keys = np.insert(known, pos, new)
     a, b = new // width, new % width
     state.ties.append(a=a, b=b)
-    state.members.degree += np.bincount(np.concatenate([a, b]), minlength=state.members.n)
+    np.add.at(state.members.degree, np.concatenate([a, b]), 1)  # few rows: no full-length pass
 
 
 def pair_up(state: State, rows: np.ndarray, stream: int, day: int) -> tuple[np.ndarray, np.ndarray]:
