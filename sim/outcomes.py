@@ -85,28 +85,45 @@ def top_share_by_run(run: np.ndarray, counts: np.ndarray, n_runs: int, top: floa
 
 @njit(cache=True)
 def _top_share(run, counts, n_runs, top):
+    # Small counts go into a histogram per run; the few large ones are sorted. The top-k sum then
+    # takes the large ones first and walks the histogram down: linear time, exact (integers).
+    small = 255
     n = np.zeros(n_runs, np.int64)
     total = np.zeros(n_runs)
-    nonzero = np.zeros(n_runs + 1, np.int64)
+    hist = np.zeros((n_runs, small), np.int64)
+    n_big = np.zeros(n_runs + 1, np.int64)
     for i in range(run.size):
-        n[run[i]] += 1
-        total[run[i]] += counts[i]
-        if counts[i] > 0:
-            nonzero[run[i] + 1] += 1
-    start = np.cumsum(nonzero)  # each run's slice of the bucket of nonzero counts
-    bucket = np.empty(start[-1], np.int64)
+        r, c = run[i], counts[i]
+        n[r] += 1
+        total[r] += c
+        if c >= small:
+            n_big[r + 1] += 1
+        else:
+            hist[r, c] += 1
+    start = np.cumsum(n_big)
+    big = np.empty(start[-1], np.int64)
     fill = start[:-1].copy()
     for i in range(run.size):
-        if counts[i] > 0:
-            bucket[fill[run[i]]] = counts[i]
+        if counts[i] >= small:
+            big[fill[run[i]]] = counts[i]
             fill[run[i]] += 1
     share = np.zeros(n_runs)
     for r in range(n_runs):
         if total[r] <= 0:
             continue
-        k = int(np.ceil(top * n[r]))
-        values = np.sort(bucket[start[r]:start[r + 1]])
-        share[r] = values[max(0, values.size - k):].sum() / total[r]  # integers: exact sums
+        left = int(np.ceil(top * n[r]))
+        top_sum = 0.0
+        values = np.sort(big[start[r]:start[r + 1]])[::-1]
+        for v in values[:left]:
+            top_sum += v
+        left -= min(left, values.size)
+        c = small - 1
+        while left > 0 and c > 0:
+            take = min(left, hist[r, c])
+            top_sum += take * c
+            left -= take
+            c -= 1
+        share[r] = top_sum / total[r]
     return share
 
 
