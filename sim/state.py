@@ -210,6 +210,8 @@ class State:
 
     def remember_people(self, rows: np.ndarray) -> None:
         """Add people rows to the index of launch invitees met."""
+        if rows.size == 0:
+            return
         wanted = key_of(self.people.run[rows], self.people.key[rows])
         pos = np.searchsorted(self.index_keys, wanted)
         self.index_keys = np.insert(self.index_keys, pos, wanted)
