@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rng import Stream, normal, uniform
+from sim.rng import Stream, box_muller, uniforms
 from sim.state import ORDINARY, SPAMMER, TROUBLEMAKER, State
 
 GOLDEN = 0.6180339887498949  # spreads group topics evenly around the topic circle
@@ -34,30 +34,29 @@ def draw_traits(state: State, run: np.ndarray, key: np.ndarray, topic: np.ndarra
     ``topic`` is where their interests centre (the inviting group's topic, or the referrer's
     interest); ``city``/``cohort`` are fixed values or -1 for a random draw (P14: friends resemble).
     """
-    s, p = state.run_keys, state.p
-
-    def u(stream):
-        return uniform(s, run, key, stream, -1)
-
-    activity = p.activity_median[run] * np.exp(p.activity_sigma[run] * normal(s, run, key,
-                                               Stream.TRAIT_ACTIVITY, -1))
-    t = u(Stream.TRAIT_TYPE)
+    p = state.p
+    streams = (Stream.TRAIT_ACTIVITY, Stream.TRAIT_ACTIVITY + 1000, Stream.TRAIT_TYPE,
+               Stream.TRAIT_ABLE, Stream.TRAIT_WILLING, Stream.TRAIT_WTP, Stream.TRAIT_WTP + 1000,
+               Stream.TRAIT_CITY, Stream.TRAIT_COHORT, Stream.TRAIT_INTEREST,
+               Stream.TRAIT_INTEREST + 1000, Stream.TRAIT_TRUST, Stream.TRAIT_TRUST + 1000)
+    (act1, act2, t, able_u, willing_u, wtp1, wtp2, city_u, cohort_u, int1, int2, trust1,
+     trust2) = uniforms(state.run_keys, run, key, streams, -1)  # one compiled pass for all
+    activity = p.activity_median[run] * np.exp(p.activity_sigma[run] * box_muller(act1, act2))
     share_spam, share_trouble = p.share_spammers[run], p.share_troublemakers[run]
     ptype = np.where(t < share_spam, SPAMMER,
                      np.where(t < share_spam + share_trouble, TROUBLEMAKER, ORDINARY))
-    able = u(Stream.TRAIT_ABLE) < p.share_able[run]
-    willing = u(Stream.TRAIT_WILLING) < p.share_willing[run]
+    able = able_u < p.share_able[run]
+    willing = willing_u < p.share_willing[run]
     # willingness to pay: lognormal around the median, far lower for the unable or unwilling (P10)
-    wtp = p.wtp_median[run] * np.exp(normal(s, run, key, Stream.TRAIT_WTP, -1)) * \
+    wtp = p.wtp_median[run] * np.exp(box_muller(wtp1, wtp2)) * \
         np.where(able, 1.0, 0.15) * np.where(willing, 1.0, 0.3)
     wtp = np.where(ptype == SPAMMER, 0.5, wtp)  # spammers have nothing to lose (P7)
     n_cities, n_cohorts = p.n_cities[run], p.n_cohorts[run]
-    city = np.where(city >= 0, city, np.floor(u(Stream.TRAIT_CITY) * n_cities)).astype(np.int64)
-    cohort = np.where(cohort >= 0, cohort,
-                      np.floor(u(Stream.TRAIT_COHORT) * n_cohorts)).astype(np.int64)
-    interest = (topic + p.topic_spread[run] * normal(s, run, key, Stream.TRAIT_INTEREST, -1)) % 1.0
-    trust = np.clip(p.trust_init[run] + p.trust_init_sd[run] *
-                    normal(s, run, key, Stream.TRAIT_TRUST, -1), 0.0, 1.0)
+    city = np.where(city >= 0, city, np.floor(city_u * n_cities)).astype(np.int64)
+    cohort = np.where(cohort >= 0, cohort, np.floor(cohort_u * n_cohorts)).astype(np.int64)
+    interest = (topic + p.topic_spread[run] * box_muller(int1, int2)) % 1.0
+    trust = np.clip(p.trust_init[run] + p.trust_init_sd[run] * box_muller(trust1, trust2),
+                    0.0, 1.0)
     return {"activity": activity, "type": ptype.astype(np.int8), "able": able,
             "willing": willing, "wtp": wtp, "city": city, "cohort": cohort,
             "interest": interest, "trust": trust}

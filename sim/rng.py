@@ -73,11 +73,15 @@ def uniform(keys_of_runs: np.ndarray, run: np.ndarray, keys: np.ndarray, stream:
     return out
 
 
-def normal(keys_of_runs, run, keys, stream: int, day: int) -> np.ndarray:
-    """Standard normal draws (Box-Muller on two sub-streams)."""
-    u1 = uniform(keys_of_runs, run, keys, stream, day)
-    u2 = uniform(keys_of_runs, run, keys, stream + 1000, day)
+def box_muller(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
+    """Standard normal numbers from two uniforms."""
     return np.sqrt(-2.0 * np.log1p(-u1)) * np.cos(2.0 * np.pi * u2)
+
+
+def normal(keys_of_runs, run, keys, stream: int, day: int) -> np.ndarray:
+    """Standard normal draws (Box-Muller on two sub-streams: ``stream`` and ``stream + 1000``)."""
+    return box_muller(uniform(keys_of_runs, run, keys, stream, day),
+                      uniform(keys_of_runs, run, keys, stream + 1000, day))
 
 
 def geometric0(u: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
@@ -187,3 +191,19 @@ def geometric_one(u, mean):
         return 0
     q = mean / (1.0 + mean)
     return int(np.floor(np.log1p(-u) / np.log(q)))
+
+
+@njit(cache=True)
+def _uniforms(bases, run, keys):
+    out = np.empty((bases.shape[0], keys.size))
+    for s in range(bases.shape[0]):
+        for i in range(keys.size):
+            out[s, i] = draw(bases[s, run[i]], keys[i])
+    return out
+
+
+def uniforms(keys_of_runs: np.ndarray, run: np.ndarray, keys: np.ndarray,
+             streams: tuple[int, ...], day: int) -> np.ndarray:
+    """``uniform`` for several streams at once: row s holds stream ``streams[s]``'s draws."""
+    bases = np.stack([stream_base(keys_of_runs, s, day) for s in streams])
+    return _uniforms(bases, np.asarray(run, dtype=np.int64), np.asarray(keys, dtype=np.uint64))
