@@ -65,7 +65,9 @@ def draw_traits(state: State, run: np.ndarray, key: np.ndarray, topic: np.ndarra
 def similarity(state: State, person_a: np.ndarray, person_b: np.ndarray) -> np.ndarray:
     """Similarity of two people in [0, 1]: same place, same age cohort, close interests (P14)."""
     pe = state.people
-    same_city = pe.city[person_a] == pe.city[person_b]
-    same_cohort = pe.cohort[person_a] == pe.cohort[person_b]
+    # as integers: numpy adds two boolean arrays as a logical "or", which would count a pair
+    # that shares both place and cohort as sharing one
+    same = (pe.city[person_a] == pe.city[person_b]).astype(np.int64) + \
+        (pe.cohort[person_a] == pe.cohort[person_b]).astype(np.int64)
     close = 1.0 - 2.0 * circular_distance(pe.interest[person_a], pe.interest[person_b])
-    return (same_city + same_cohort + close) / 3.0
+    return (same + close) / 3.0

@@ -185,6 +185,13 @@ def draw(base, key):
 
 
 @njit(cache=True, inline="always")
+def pair_key(key_a, key_b):
+    """``key_of(key_a, key_b)`` for one pair, in compiled loops."""
+    h = _mix1(key_a + _U64(0x243F6A8885A308D3) * _U64(0x9E3779B97F4A7C15))
+    return _mix1(key_b + h * _U64(0x9E3779B97F4A7C15))
+
+
+@njit(cache=True, inline="always")
 def geometric_one(u, mean):
     """One geometric number on {0, 1, ...} with the given mean, by inversion (as geometric0)."""
     if mean <= 0.0:

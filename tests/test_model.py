@@ -157,3 +157,38 @@ def test_independent_posters_match_the_bernoulli_mean(report):
     assert abs(measured - expected) < 4 * se
     posters = daily.active_members.mean()
     assert abs(posters - n * p) < 4 * math.sqrt(n * p * (1 - p) / days)
+
+
+def test_similarity_counts_place_cohort_and_interest():
+    """P14: similarity is (same city + same cohort + interest closeness) / 3, each counted."""
+    from sim.population import similarity
+
+    model = CommunityModel(seed=2, group_size=30, n_cities=1, n_cohorts=1)
+    model.step()
+    st = model.state
+    people = np.arange(min(st.people.n, 10))
+    st.people.interest[people] = 0.25
+    assert np.allclose(similarity(st, people[:-1], people[1:]), 1.0)  # same in all three
+    st.people.interest[people[1:]] = 0.75  # the opposite side of the topic circle
+    assert np.allclose(similarity(st, people[:1], people[1:2]), 2 / 3)
+
+
+def test_compiled_tie_rule_equals_the_array_definition():
+    """Ties form when the pair's draw is below tie_rate x similarity, pair for pair."""
+    from sim.phases.ties import _formed
+    from sim.population import similarity
+    from sim.rng import Stream, key_of, stream_base, uniform
+
+    model = CommunityModel(seed=4, group_size=200, n_cities=3, n_cohorts=2)
+    for _ in range(3):
+        model.step()
+    st, m = model.state, model.state.members
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, m.n, 500), rng.integers(0, m.n, 500)
+    rate = np.array([0.9])
+    compiled = _formed(a, b, m.person, m.run, m.key, st.people.city, st.people.cohort,
+                       st.people.interest, rate, stream_base(st.run_keys, Stream.TIE, 3))
+    chance = rate[0] * similarity(st, m.person[a], m.person[b])
+    arrays = uniform(st.run_keys, m.run[a], key_of(m.key[a], m.key[b]), Stream.TIE, 3) < chance
+    assert np.array_equal(compiled, arrays)
+    assert 0 < compiled.sum() < compiled.size

@@ -11,11 +11,11 @@ once; a member's ``degree`` is their number of ties.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from sim.levers.plan import DayPlan
-from sim.population import similarity
-from sim.rng import Stream, key_of, uniform
-from sim.state import MUTED, State, per_row
+from sim.rng import Stream, draw, pair_key, stream_base, uniform
+from sim.state import MUTED, Column, State, per_row
 
 
 def add_ties(state: State, a: np.ndarray, b: np.ndarray) -> None:
@@ -50,15 +50,27 @@ def pair_up(state: State, rows: np.ndarray, stream: int, day: int) -> tuple[np.n
     return rows[:-1][same], rows[1:][same]
 
 
-def _form(state: State, a: np.ndarray, b: np.ndarray, rate: np.ndarray, stream: int,
+@njit(cache=True)
+def _formed(a, b, person, run, key, city, cohort, interest, rate, base):
+    """Which pairs (a[k], b[k]) form a tie: chance rate * similarity (population.similarity)."""
+    out = np.zeros(a.size, dtype=np.bool_)
+    for k in range(a.size):
+        pa, pb = person[a[k]], person[b[k]]
+        d = abs(interest[pa] - interest[pb]) % 1.0
+        close = 1.0 - 2.0 * min(d, 1.0 - d)
+        same = (1 if city[pa] == city[pb] else 0) + (1 if cohort[pa] == cohort[pb] else 0)
+        r = run[a[k]]
+        out[k] = draw(base[r], pair_key(key[a[k]], key[b[k]])) < rate[r] * ((same + close) / 3.0)
+    return out
+
+
+def _form(state: State, a: np.ndarray, b: np.ndarray, rate: Column, stream: int,
           day: int) -> None:
-    m = state.members
+    m, pe = state.members, state.people
     if a.size == 0:
         return
-    run = m.run[a]
-    chance = rate[run] * similarity(state, m.person[a], m.person[b])
-    pair_key = key_of(m.key[a], m.key[b])
-    formed = uniform(state.run_keys, run, pair_key, stream, day) < chance
+    formed = _formed(a, b, m.person, m.run, m.key, pe.city, pe.cohort, pe.interest, rate.all,
+                     stream_base(state.run_keys, stream, day))
     add_ties(state, a[formed], b[formed])
 
 
