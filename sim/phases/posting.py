@@ -67,10 +67,10 @@ def _post(today, posted, habit, messages, quarter, person_messages, messages_g, 
             rate *= mute_factor[r]
         if leader[i] and leader_on[r]:
             rate *= leader_boost[r]
-        stay_quiet = np.exp(-rate)
+        log_quiet = -rate  # log of the chance to stay quiet today
         if planted_g[g] > 0 and not muted:  # planted questions draw matched members in (P2)
-            stay_quiet *= (1.0 - resonance[r] * fit[i]) ** planted_g[g]
-        if draw(post_base[r], key[i]) < 1.0 - stay_quiet:
+            log_quiet += planted_g[g] * np.log1p(-resonance[r] * fit[i])
+        if draw(post_base[r], key[i]) < -np.expm1(log_quiet):
             posted[i] = True
             today[i] = 1 + geometric_one(draw(burst_base[r], key[i]), burst_mean[r])
         if checkin_g[g] and not muted:  # the ritual (P16): one message, and habit grows
