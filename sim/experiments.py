@@ -10,7 +10,7 @@ An experiment file (``experiments/<name>.toml``) holds::
     days = 180                                # run length (default: the scenarios' days)
     seed = 0                                  # master seed
     outcomes = ["joined", "cost"]             # per-run outcome columns kept (default: all)
-    method = "sobol"                          # carried through for sensitivity analysis
+    method = "sobol"                          # "sobol"/"morris": a SALib design of the ranges
     sampler = "lhs"                           # "lhs" or "sobol", for ranges in [vary]
     samples = 32
 
@@ -223,8 +223,13 @@ def _sample(ranges: dict[str, tuple[float, float]], sampler: str, samples: int,
 
 
 def design(vary: dict[str, Any], sampler: str | None, samples: int | None, seed: int,
-           where: str) -> list[dict[str, Any]]:
-    """The design points: the full factorial of the lists crossed with the sampled ranges."""
+           where: str, method: str | None = None) -> list[dict[str, Any]]:
+    """The design points: the full factorial of the lists crossed with the sampled ranges.
+
+    With a sensitivity ``method`` and no ``sampler``, the ranges get that method's SALib design
+    (:func:`sim.report.sensitivity.sensitivity_points`); with a sampler, ``method`` is only
+    carried through.
+    """
     lists: dict[str, list] = {}
     ranges: dict[str, tuple[float, float]] = {}
     for name, spec in vary.items():
@@ -238,6 +243,12 @@ def design(vary: dict[str, Any], sampler: str | None, samples: int | None, seed:
             raise UserError(f"{where}: vary.{name} = {toml_value(spec)}: expected a list of values "
                             f"(vary.{name} = [1, 2]) or a range table ([vary.{name}] with low "
                             "and high)")
+    if method is not None and sampler is None:  # hook: the SALib design of the method
+        from sim.report.sensitivity import sensitivity_points
+
+        sampled = sensitivity_points(ranges, method, samples, seed, where)
+        factorial = [dict(zip(lists, c)) for c in itertools.product(*lists.values())]
+        return [{**f, **s} for f in factorial for s in sampled]
     if ranges and sampler is None:
         raise UserError(f"{where}: vary.{next(iter(ranges))} is a range, so the experiment needs "
                         f"sampler = one of {', '.join(map(repr, SAMPLERS))} and samples = N")
@@ -345,7 +356,7 @@ def load_experiment(path: str | Path, dirs: Iterable[str | Path] = ()) -> Experi
         name=expect(data, "name", str, where, "a string") or path.stem,
         description=expect(data, "description", str, where, "a string") or "",
         scenarios=scenarios, baseline=baseline, vary=vary,
-        points=design(vary, sampler, samples, seed, where),
+        points=design(vary, sampler, samples, seed, where, method),
         replicates=replicates or DEFAULT_REPLICATES, days=days, seed=seed,
         outcomes=list(outcomes) if outcomes is not None else None, sampler=sampler,
         samples=samples, method=method, path=path)

@@ -1,0 +1,119 @@
+"""Terminal tables of comparisons and sensitivity indices: short, aligned, with their caveats."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import numpy as np
+import pandas as pd
+
+from sim.report.compare import FEW_PAIRS, LEVEL
+
+MAX_COMPARISONS = 12  # comparisons printed before "... N more in the CSV"
+LABEL_WIDTH = 41
+WIDTH = 100
+
+
+def decimals(values: pd.Series) -> int:
+    """Decimals that suit a column: none for hundreds, one for tens, three for shares."""
+    finite = pd.to_numeric(values, errors="coerce").astype(float).abs()
+    finite = finite[np.isfinite(finite)]
+    if finite.empty or finite.max() >= 100 or (finite == finite.round()).all():
+        return 0
+    return 1 if finite.max() >= 2 else 3
+
+
+def _num(value: float, digits: int, sign: bool = False) -> str:
+    if value is None or pd.isna(value) or not math.isfinite(float(value)):
+        return "-"
+    return f"{float(value):{'+' if sign else ''},.{digits}f}"
+
+
+def compare_text(table: pd.DataFrame, resamples: int, seed: int, notes: list[str]) -> str:
+    """The comparison table grouped by setting, with how to read it and its caveats.
+
+    Args:
+        table: the output of :func:`sim.report.compare.compare`.
+        resamples: bootstrap resamples used.
+        seed: bootstrap seed used.
+        notes: extra lines printed at the end (skipped outcomes, missing runs).
+    """
+    paired = bool(table["paired"].iloc[0])
+    how = ("the mean of the differences between runs with the same seed (paired: common random "
+           "numbers)" if paired else "the difference of the arms' means (unpaired)")
+    lines = [f"Effects: scenario - baseline, {how}; {LEVEL:.0%} percentile bootstrap interval "
+             f"({resamples:,} resamples, seed {seed}). '~' marks an interval that includes zero."]
+    digits = {o: (2 if o == "return_on_cost" else decimals(
+        pd.concat([g["baseline_mean"], g["scenario_mean"], g["difference"]])))
+        for o, g in table.groupby("outcome", sort=False)}
+    groups = list(table.groupby(["setting", "reference"], sort=False))
+    for (setting, reference), group in groups[:MAX_COMPARISONS]:
+        n = int(group["pairs"].max())
+        lines += ["", f"{setting}  vs  {reference}  ({n} {'pairs' if paired else 'runs'})",
+                  f"  {'outcome':<{LABEL_WIDTH}}{'baseline':>11}{'scenario':>11}"
+                  f"{'difference':>12}  {LEVEL:.0%} interval"]
+        for row in group.itertuples(index=False):
+            d = digits[row.outcome]
+            interval = f"[{_num(row.ci_low, d, True)}, {_num(row.ci_high, d, True)}]"
+            mark = "~" if row.crosses_zero else " "
+            extra = ""
+            if row.outcome == "time_to_silence":
+                extra = (f"\n    (never silent: {int(row.never_silent_baseline)} of "
+                         f"{row.runs_baseline} baseline runs, {int(row.never_silent_scenario)} "
+                         f"of {row.runs_scenario} scenario runs)")
+            elif row.pairs < n:
+                extra = f"  ({row.pairs} with values)"
+            lines.append(f"  {row.label:<{LABEL_WIDTH}}{_num(row.baseline_mean, d):>11}"
+                         f"{_num(row.scenario_mean, d):>11}{_num(row.difference, d, True):>12}"
+                         f"  {interval:<18}{mark}".rstrip() + extra)
+    if len(groups) > MAX_COMPARISONS:
+        lines += ["", f"... {len(groups) - MAX_COMPARISONS} more settings in the CSV"]
+    lines.append("")
+    if "time_to_silence" in set(table["outcome"]):
+        lines.append("time to silence: a run that never fell silent counts as its length (the "
+                     "restricted mean up to the run length, a lower bound when runs are never "
+                     "silent); 'share of runs fallen silent' gives the rest")
+    if "return_on_cost" in set(table["outcome"]):
+        lines.append("return on extra cost: (extra revenue - extra cost) / extra cost against the "
+                     "baseline; '-' when the setting costs no more")
+    if int(table["pairs"].max()) < FEW_PAIRS:
+        lines.append(f"few replicates: intervals from fewer than {FEW_PAIRS} pairs are rough "
+                     "(a percentile bootstrap is too narrow with so few); run more replicates")
+    wrapped = [textwrap.fill(line, WIDTH, subsequent_indent="  ") if not line.startswith("  ")
+               else line for line in [*lines, *notes]]
+    return "\n".join(wrapped).rstrip()
+
+
+def sensitivity_text(table: pd.DataFrame) -> str:
+    """Sensitivity indices per outcome, one line per parameter, largest total effect first."""
+    method = str(table["method"].iloc[0])
+    keys = [c for c in table.columns if c.startswith("at_")]
+    lines = []
+    if method == "sobol":
+        lines.append("Sobol indices (SALib): S1 = share of the outcome's variance explained by the "
+                     "parameter alone, ST = with all its interactions; +- 95% confidence.")
+        head, cols = f"{'S1':>18}{'ST':>18}", (("S1", "S1_conf"), ("ST", "ST_conf"))
+    else:
+        lines.append("Morris screening (SALib): mu* = mean absolute elementary effect (outcome "
+                     "units per full range of the parameter), sigma = its spread (interactions, "
+                     "non-linearity); +- 95% confidence of mu*.")
+        head, cols = f"{'mu*':>22}{'sigma':>12}", (("mu_star", "mu_star_conf"), ("sigma", None))
+    for key, group in table.groupby(["outcome", "scenario", *keys], sort=False):
+        where = ", ".join([str(key[1]), *(f"{k[3:]}={v}" for k, v in zip(keys, key[2:]))])
+        points = int(group["design_points"].iloc[0])
+        lines += ["", f"{key[0]}  ({where}; {points} design points)", f"  {'parameter':<24}{head}"]
+        order = group.sort_values("ST" if method == "sobol" else "mu_star", ascending=False)
+        for row in order.itertuples(index=False):
+            cells = []
+            for value, conf in cols:
+                v = getattr(row, value)
+                if method == "sobol":  # shares of variance: three decimals read well
+                    cells.append(f" {v:8.3f} +- {getattr(row, conf):5.3f}")
+                elif conf:
+                    cells.append(f"{v:>12.4g} +- {getattr(row, conf):<6.2g}")
+                else:
+                    cells.append(f"{v:>12.4g}")
+            lines.append(f"  {row.parameter:<24}{''.join(cells)}")
+    lines[0] = textwrap.fill(lines[0], WIDTH, subsequent_indent="  ")
+    return "\n".join(lines)
