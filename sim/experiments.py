@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.designs import sensitivity_points
 from sim.errors import UserError, closest
 from sim.outcomes import RUN_COLUMNS
 from sim.params import PARAM_NAMES, Params, info, resolve, toml_value
@@ -227,7 +228,7 @@ def design(vary: dict[str, Any], sampler: str | None, samples: int | None, seed:
     """The design points: the full factorial of the lists crossed with the sampled ranges.
 
     With a sensitivity ``method`` and no ``sampler``, the ranges get that method's SALib design
-    (:func:`sim.report.sensitivity.sensitivity_points`); with a sampler, ``method`` is only
+    (:func:`sim.designs.sensitivity_points`); with a sampler, ``method`` is only
     carried through.
     """
     lists: dict[str, list] = {}
@@ -243,9 +244,7 @@ def design(vary: dict[str, Any], sampler: str | None, samples: int | None, seed:
             raise UserError(f"{where}: vary.{name} = {toml_value(spec)}: expected a list of values "
                             f"(vary.{name} = [1, 2]) or a range table ([vary.{name}] with low "
                             "and high)")
-    if method is not None and sampler is None:  # hook: the SALib design of the method
-        from sim.report.sensitivity import sensitivity_points
-
+    if method is not None and sampler is None:  # the SALib design of the method
         sampled = sensitivity_points(ranges, method, samples, seed, where)
         factorial = [dict(zip(lists, c)) for c in itertools.product(*lists.values())]
         return [{**f, **s} for f in factorial for s in sampled]

@@ -2,7 +2,7 @@
 indices computed from a results folder made with them.
 
 An experiment with ``method = "sobol"`` or ``"morris"``, ranges in ``[vary]`` and no ``sampler``
-gets its design points from SALib (``sim.experiments.design`` calls :func:`sensitivity_points`):
+gets its design points from SALib (``sim.designs.sensitivity_points``, called by the experiment):
 
 * ``sobol``: Saltelli's scheme on a scrambled Sobol sequence, ``samples`` base points (a power of
   2), ``samples * (D + 2)`` points for D ranges; first-order (S1) and total (ST) indices.
@@ -18,90 +18,25 @@ still adds to the indices' uncertainty, as their confidence intervals show.
 
 from __future__ import annotations
 
-import math
 import warnings
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.designs import (
+    METHODS,
+    MORRIS_LEVELS,
+    is_int,
+    salib_problem,
+    scale,
+    unit_design,
+)
 from sim.errors import UserError
 from sim.report.compare import DEFAULT_OUTCOMES
 from sim.report.results import Results, check_outcomes, fmt_value
 
-METHODS = ("sobol", "morris")
-MORRIS_LEVELS = 4
 RESAMPLES = 200  # SALib's bootstrap of the indices' confidence intervals
 CONF_LEVEL = 0.95
-
-
-def _problem(names: list[str]) -> dict[str, Any]:
-    return {"num_vars": len(names), "names": list(names), "bounds": [[0.0, 1.0]] * len(names)}
-
-
-def unit_design(method: str, names: list[str], samples: int, seed: int) -> np.ndarray:
-    """The SALib design of ``method`` on the unit cube, one row per point, one column per name.
-
-    Args:
-        method: "sobol" (Saltelli, first and total order) or "morris" (trajectories).
-        names: the parameters, in order.
-        samples: base points (Sobol, a power of 2) or trajectories (Morris).
-        seed: seed of the design.
-    """
-    problem = _problem(names)
-    if method == "sobol":
-        from SALib.sample import sobol
-
-        return sobol.sample(problem, samples, calc_second_order=False, scramble=True, seed=seed)
-    from SALib.sample import morris
-
-    return morris.sample(problem, samples, num_levels=MORRIS_LEVELS, seed=seed)
-
-
-def design_size(method: str, n_params: int, samples: int) -> int:
-    """Points in the design of ``method`` for ``n_params`` ranges and ``samples``."""
-    return samples * (n_params + (2 if method == "sobol" else 1))
-
-
-def scale(u: float, low: float, high: float, integer: bool) -> int | float:
-    """A unit value in [0, 1] as a value of the range [low, high] (integers: equal-width bins)."""
-    if integer:
-        return int(min(high, low + math.floor(u * (high - low + 1))))
-    return float(low + u * (high - low))
-
-
-def _is_int(name: str) -> bool:
-    from sim.params import Params
-
-    return Params.model_fields[name].annotation is int
-
-
-def sensitivity_points(ranges: dict[str, tuple[float, float]], method: str, samples: int | None,
-                       seed: int, where: str) -> list[dict[str, Any]]:
-    """The design points of a sensitivity ``method`` over ``ranges`` (for ``[vary]`` ranges).
-
-    Raises:
-        UserError: no ranges, no ``samples``, or a number of samples the method cannot use.
-    """
-    if not ranges:
-        raise UserError(f"{where}: method = \"{method}\" without a sampler makes a SALib design "
-                        "over ranges, and [vary] has none: give [vary.<name>] tables with low "
-                        "and high")
-    if samples is None:
-        raise UserError(f"{where}: method = \"{method}\" needs samples = N ("
-                        + ("base points, a power of 2, e.g. 64)" if method == "sobol"
-                           else "Morris trajectories, e.g. 20)"))
-    if method == "sobol" and samples & (samples - 1):
-        raise UserError(f"{where}: samples = {samples} is not allowed with method = \"sobol\": "
-                        "expected a power of 2 (e.g. 64): Saltelli's scheme needs a balanced "
-                        "Sobol sequence")
-    if method == "morris" and samples < 2:
-        raise UserError(f"{where}: samples = {samples}: Morris screening needs at least 2 "
-                        "trajectories (10 to 50 is usual)")
-    names = list(ranges)
-    u = unit_design(method, names, samples, seed)
-    return [{n: scale(x, *ranges[n], integer=_is_int(n)) for n, x in zip(names, row)}
-            for row in u]
 
 
 def indices(method: str, names: list[str], u: np.ndarray, y: np.ndarray,
@@ -119,7 +54,7 @@ def indices(method: str, names: list[str], u: np.ndarray, y: np.ndarray,
         One row per parameter: S1, S1_conf, ST, ST_conf (Sobol) or mu, mu_star, mu_star_conf,
         sigma (Morris).
     """
-    problem = _problem(names)
+    problem = salib_problem(names)
     y = np.asarray(y, dtype=float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # constant columns: NaN, reported below
@@ -157,7 +92,7 @@ def _check_design(results: Results) -> tuple[str, list[str], np.ndarray]:
     for row, point in zip(u, results.points[:len(u)]):
         for name, x in zip(names, row):
             value = scale(x, *(e["vary"][name][k] for k in ("low", "high")),
-                          integer=_is_int(name))
+                          integer=is_int(name))
             if not np.isclose(float(point[name]), float(value)):
                 raise UserError(f"{results.path}: its design points are not the SALib design "
                                 "this version draws (another SALib or commsim version?): run "
