@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.designs import sensitivity_points, unit_design
 from sim.errors import UserError
 from sim.experiments import load_experiment
 from sim.report.results import Results
-from sim.report.sensitivity import analyse, indices, sensitivity_points, unit_design
+from sim.report.sensitivity import analyse, indices
 from sim.sweep import run_experiment
 
 MORRIS = """
