@@ -19,7 +19,8 @@ from sim import engine, outcomes
 from sim.params import Params, resolve
 from sim.rng import derive_seed
 
-DEFAULT_CHUNK = 250  # runs simulated together; measured in docs/performance.md
+DEFAULT_CHUNK = 400  # runs simulated together: 25 -> 1.4, 50 -> 2.3, 400 -> 4.5 M member-days
+# per CPU-second on this machine (docs/performance.md); more adds memory, not speed
 
 
 @dataclass

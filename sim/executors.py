@@ -25,9 +25,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sim.batch import DEFAULT_CHUNK
 from sim.params import Params
 
-MAX_CHUNK = 50  # runs per chunk by default: big enough to vectorise, small enough to lose little
+MAX_CHUNK = DEFAULT_CHUNK  # runs per chunk at most: the engine's per-day cost is shared by a chunk,
+# so small chunks are slow (docs/performance.md); a killed sweep loses only the chunks in flight
 CHUNKS_PER_WORKER = 4  # so that workers stay busy to the end and progress is smooth
 MAX_RETRIES = 3  # times a lost worker pool is rebuilt before the sweep gives up
 
