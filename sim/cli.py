@@ -275,7 +275,8 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, out: Path | 
 
 # Commands that live beside the feature they serve: each module has a list COMMANDS of click
 # commands. Add a module here when a feature brings commands of its own.
-COMMAND_MODULES: tuple[str, ...] = ("sim.lessons.commands", "sim.report.commands")
+COMMAND_MODULES: tuple[str, ...] = ("sim.lessons.commands", "sim.report.commands",
+                                     "sim.calibration.commands")
 
 
 def add_feature_commands(group: click.Group = cli) -> None:

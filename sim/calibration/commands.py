@@ -1,0 +1,216 @@
+"""The commands that bring real groups in: ``import``, ``measure`` and ``calibrate``.
+
+Standalone click commands, attached to ``commsim`` through ``COMMAND_MODULES`` in sim/cli.py.
+They parse, call :mod:`sim.io`, :mod:`sim.measure` and :mod:`sim.calibration`, and print; every
+mistake is a :class:`~sim.errors.UserError` (one line, exit code 2). Outputs are checked before
+any work (an existing file needs ``--force``) and written through a temporary file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from sim.errors import UserError
+
+MAX_DAYS_DEFAULT = 365
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _salt_place(salt_file: Path | None) -> str:
+    """Where the salt comes from, in the order :func:`sim.io.load_salt` reads it."""
+    from sim.io.common import SALT_ENV, default_salt_path
+
+    if salt_file is not None:
+        return str(salt_file)
+    if os.environ.get(SALT_ENV) is not None:
+        return f"the environment variable {SALT_ENV}"
+    return str(default_salt_path())
+
+
+@click.command("import")
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", metavar="FORMAT",
+              help="csv, telegram, whatsapp, slack or discord [default: detected].")
+@click.option("--group", metavar="NAME",
+              help="A WhatsApp chat's name [default: the file name]; for the other formats, "
+                   "keep only this group.")
+@click.option("--salt-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Hash members with the salt in this file (made if missing) [default: "
+                   "$COMMSIM_SALT, else ~/.config/commsim/salt].")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The event table to write (Parquet).")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def import_command(source: Path, fmt: str | None, group: str | None, salt_file: Path | None,
+                   out: Path, force: bool) -> None:
+    """Read a chat export (file or folder) into an event table, members hashed, no texts.
+
+    \b
+    Examples:
+      commsim import slack-export/ -o events.parquet
+      commsim import "WhatsApp Chat with Club.txt" --group club -o club.parquet
+    """
+    from sim.errors import closest
+    from sim.io import detect_format, import_events, load_salt, write_events
+
+    if not force and out.exists():
+        raise UserError(f"-o {out}: the file exists; add --force to replace it")
+    detected = fmt is None
+    fmt = fmt or detect_format(source)
+    salt = None if fmt == "csv" else load_salt(salt_file)
+    events = import_events(source, fmt, salt, group if fmt == "whatsapp" else None)
+    if group is not None and fmt != "whatsapp":
+        known = sorted(events["group"].unique())
+        if group not in known:
+            raise UserError(f"--group: unknown group '{group}'{closest(group, known)}; "
+                            f"{source} holds {', '.join(known)}")
+        events = events[events["group"] == group]
+    write_events(events, out)
+    counts = events["event"].value_counts()
+    click.echo(f"format: {fmt}{' (detected)' if detected else ''}")
+    click.echo(f"imported {len(events)} events ({counts.get('message', 0)} messages, "
+               f"{counts.get('join', 0)} joins, {counts.get('leave', 0)} leaves) in "
+               f"{events['group'].nunique()} group(s), {events['time'].min():%Y-%m-%d} to "
+               f"{events['time'].max():%Y-%m-%d}")
+    click.echo(f"wrote {_shown(out)}")
+    if fmt == "csv":
+        click.echo("privacy: this generic CSV is taken as already anonymized: members are kept "
+                   "as they are; no message text is stored.")
+    else:
+        click.echo(f"privacy: names and ids are stored as salted hashes and message texts are "
+                   f"not stored. The salt is in {_salt_place(salt_file)}: it stays with you; "
+                   "keep it private, and keep it to give the same people the same hashes in "
+                   "later imports.")
+
+
+@click.command("measure")
+@click.argument("events", type=click.Path(path_type=Path))
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write weekly activity plots to this self-contained HTML file.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the table of outcomes per group to this CSV file.")
+@click.option("--force", is_flag=True, help="Replace --out and --html if they exist.")
+def measure_command(events: Path, html_path: Path | None, out: Path | None, force: bool
+                    ) -> None:
+    """Measure each group of an event table with the model's outcome definitions.
+
+    \b
+    Example:
+      commsim measure events.parquet --html groups.html -o groups.csv
+    """
+    from sim.calibration.output import atomic_write, refuse_existing
+    from sim.calibration.report import measure_html, measure_text
+    from sim.io import read_events
+    from sim.measure import measure
+
+    for path, option in ((out, "-o"), (html_path, "--html")):
+        if path is not None and not force:
+            refuse_existing(path, option)
+    measured = measure(read_events(events))
+    click.echo(measure_text(measured["groups"]))
+    if out is not None:
+        atomic_write(out, measured["groups"].to_csv(index=False))
+        click.echo(f"wrote {_shown(out)}")
+    if html_path is not None:
+        atomic_write(html_path, measure_html(measured, f"commsim measure: {events.name}"))
+        click.echo(f"wrote {_shown(html_path)}")
+
+
+@click.command("calibrate")
+@click.argument("events", type=click.Path(path_type=Path))
+@click.option("--scenario", default="baseline", show_default=True,
+              help="The base scenario (a name or a .toml file); the result extends it.")
+@click.option("--group", "groups", multiple=True, metavar="NAME",
+              help="Fit this group; repeat to fit one parameter set to several.")
+@click.option("--pooled", is_flag=True,
+              help="Fit one parameter set to every group with enough data (--min-messages).")
+@click.option("--params", "param_text", metavar="A,B,C",
+              help="Parameters to fit, optionally with ranges (name=LOW:HIGH) [default: "
+                   "activity_median,activity_sigma,attention_decay,leave_base,social_gain].")
+@click.option("--trials", type=click.IntRange(2, 100_000), default=60, show_default=True,
+              help="Trials per restart.")
+@click.option("--replicates", type=click.IntRange(1, 10_000), default=16, show_default=True,
+              help="Simulated runs per trial and group (the same seeds for every trial).")
+@click.option("--restarts", type=click.IntRange(1, 100), default=3, show_default=True,
+              help="Searches with different sampler seeds (their spread shows identifiability).")
+@click.option("--seed", type=click.IntRange(0, 10**9), default=0, show_default=True,
+              help="Sets the replicate seeds and the samplers' seeds (same seed, same result).")
+@click.option("--max-days", type=click.IntRange(14, 3650), default=MAX_DAYS_DEFAULT,
+              show_default=True, help="Cap on each group's window (its first days).")
+@click.option("--arrivals", type=click.Choice(["launch", "observed"]), default="launch",
+              show_default=True, help="launch: everyone invited on day 0; observed: the first "
+                                      "week's members on day 0, the rest as a steady inflow.")
+@click.option("--min-messages", type=click.IntRange(1, 10**9), default=100, show_default=True,
+              help="With --pooled: the messages a group needs in its window.")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The calibrated scenario file to write (.toml).")
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The report [default: --out with .html].")
+@click.option("--force", is_flag=True, help="Replace --out and --html if they exist.")
+@click.pass_context
+def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: tuple[str, ...],
+                      pooled: bool, param_text: str | None, trials: int, replicates: int,
+                      restarts: int, seed: int, max_days: int, arrivals: str, min_messages: int,
+                      out: Path, html_path: Path | None, force: bool) -> None:
+    """Fit a scenario's parameters to real groups and write the calibrated scenario.
+
+    \b
+    Examples:
+      commsim calibrate events.parquet --group questions -o scenarios/questions.toml
+      commsim calibrate events.csv --pooled --params activity_median,attention_decay -o pooled.toml
+    """
+    from sim.calibration import evaluate, fit, output, report, space, targets
+    from sim.io import read_events
+    from sim.params import to_dict
+    from sim.scenarios import load_scenario
+
+    dims = space.parse_params(param_text)
+    if pooled and groups:
+        raise UserError("--pooled and --group contradict each other: choose one")
+    if out.suffix != ".toml":
+        raise UserError(f"-o {out}: expected a .toml file name (a scenario file)")
+    html_path = html_path or out.with_suffix(".html")
+    for path, option in ((out, "-o"), (html_path, "--html")):
+        if not force:
+            output.refuse_existing(path, option)
+    dirs = list((ctx.obj or {}).get("scenario_dirs", ()))
+    base = load_scenario(scenario, dirs)
+    table = read_events(events)
+    chosen = list(groups) or None
+    if not pooled and chosen is None:
+        names = sorted(table["group"].unique())
+        if len(names) > 1:
+            raise UserError(f"{events}: it holds {len(names)} groups; choose with --group NAME "
+                            f"or fit them all with --pooled ({', '.join(names[:10])}"
+                            f"{', ...' if len(names) > 10 else ''})")
+        chosen = names
+    observed = targets.observe(table, chosen, max_days, min_messages=min_messages)
+    base_values = to_dict(base.params)
+    accepted = evaluate.acceptance(base_values)
+    contexts = [evaluate.context_for(o, base_values, accepted, arrivals) for o in observed]
+    settings = fit.Settings(trials=trials, replicates=replicates, restarts=restarts, seed=seed)
+    cal = fit.calibrate(observed, contexts, accepted, base_values, dims, settings,
+                        progress=lambda line: click.echo(line, err=True))
+    digest = output.file_hash(events)
+    text = output.scenario_text(cal, out.stem, base, events, digest, max_days, arrivals,
+                                html_path)
+    provenance = (f"{base.name} calibrated to {', '.join(o.group for o in observed)} of "
+                  f"{events.name} (sha256 {digest[:12]}); arrivals {arrivals}; windows capped "
+                  f"at {max_days} days; scenario written to {out.name}.")
+    page = report.calibration_html(cal, f"commsim calibrate: {out.stem}", provenance)
+    output.write_scenario(text, out, dirs)  # both made before either is written
+    output.atomic_write(html_path, page)
+    click.echo(report.summary_text(cal, base.name, arrivals, max_days))
+    click.echo(f"\nwrote {_shown(out)} and {_shown(html_path)}")
+    click.echo(f"next: commsim validate {_shown(out)}; commsim run {_shown(out)}")
+
+
+COMMANDS = [import_command, measure_command, calibrate_command]
