@@ -175,6 +175,7 @@ class State:
                              cohort=np.int64, referrer=np.int64)
         self.ties = Table(a=np.int64, b=np.int64)
         self.tie_keys = np.zeros(0, dtype=np.int64)  # a * 2**31 + b of every tie, sorted
+        self._sizes: np.ndarray | None = None  # group_sizes() cache
         self.index_keys = np.zeros(0, dtype=np.uint64)
         self.index_rows = np.zeros(0, dtype=np.int64)
         # per-run counters (cumulative)
@@ -224,3 +225,15 @@ class State:
     def present(self) -> np.ndarray:
         """Mask of memberships still in their group (active or muted)."""
         return self.members.status != GONE
+
+    def group_sizes(self) -> np.ndarray:
+        """Members present in each group (read-only; counted once until membership changes)."""
+        if self._sizes is None or self._sizes.size != self.groups.n:
+            m = self.members
+            self._sizes = np.bincount(m.group[m.status != GONE], minlength=self.groups.n)
+            self._sizes.flags.writeable = False
+        return self._sizes
+
+    def members_changed(self) -> None:
+        """Call after anyone joins, leaves or moves group: group sizes must be counted again."""
+        self._sizes = None

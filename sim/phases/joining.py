@@ -156,8 +156,7 @@ def decide(state: State, plan: DayPlan, day: int) -> None:
     once[first] = True
     join &= once
     # a full group takes no one (P12); joiners are taken in their order until the group is full
-    present = np.bincount(state.members.group[state.present()], minlength=g.n)
-    room = p.platform_cap[g.run] - present
+    room = p.platform_cap[g.run] - state.group_sizes()
     idx = np.flatnonzero(join)
     grp = group[idx]
     order = np.argsort(grp, kind="stable")
@@ -187,6 +186,7 @@ def _admit(state: State, plan: DayPlan, day: int, inv_rows: np.ndarray, known: n
     person[new] = rows[back.ravel()]
     commit = np.minimum(1.0, 1.0 - np.exp(-fee / p.fee_commitment_scale[run]) +
                         EFFORT_COMMITMENT * effort)
+    state.members_changed()
     seats = m.append(run=run, group=group, person=person, key=key_of(pkey, g.gid[group]),
                      kind=pe.type[person], activity=pe.activity[person],
                      fit=fit, trust=pe.trust[person], attention=np.ones(run.size), commit=commit,
@@ -210,7 +210,7 @@ def split_groups(state: State, plan: DayPlan, day: int) -> None:
     if not plan.size_cap.any():
         return
     present = state.present()
-    size = np.bincount(m.group[present], minlength=g.n)
+    size = state.group_sizes()
     cap = plan.size_cap[g.run]
     over = np.flatnonzero((cap > 0) & (size > cap))
     if over.size == 0:
@@ -227,6 +227,7 @@ def split_groups(state: State, plan: DayPlan, day: int) -> None:
     rank = np.arange(rows.size) - np.searchsorted(grp, grp, side="left")
     move = rows[rank >= size[grp] // 2]
     m.group[move] = target[m.group[move]]
+    state.members_changed()
 
 
 def step(state: State, plan: DayPlan, day: int) -> None:

@@ -70,6 +70,7 @@ def apply_removals(state: State, day: int) -> None:
     state.run_churned += np.bincount(m.run[out[m.remove[out] == LEAVES]], minlength=n)
     state.run_kicked += np.bincount(m.run[out[m.remove[out] == KICKED]], minlength=n)
     m.status[out] = GONE
+    state.members_changed()
     m.leave_day[out] = day
     m.leader[out] = False
     m.remove[out] = 0

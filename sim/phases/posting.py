@@ -90,8 +90,7 @@ def step(state: State, plan: DayPlan, day: int) -> None:
     """Set ``members.today`` (messages posted today) and the day's group totals."""
     m, pe, g, p, s = state.members, state.people, state.groups, state.p, state.run_keys
     n_groups = g.n
-    present = m.status != GONE
-    size = np.bincount(m.group[present], minlength=n_groups)
+    size = state.group_sizes()
     # per group: the stimulation yesterday's talk gives (P2, P3) and the crowding of its size (P12)
     x = g.stimulus
     stim_g = p.social_gain[g.run] * (0.5 + p.owner_humour[g.run]) * x / (x + p.social_half[g.run])

@@ -44,8 +44,7 @@ def step(state: State, plan: DayPlan, day: int) -> None:
     state.answered_today = np.bincount(grp[answered], minlength=state.groups.n)
     # the owner's @-mentions, spread at random over present members (P21)
     if plan.owner_mentions.any():
-        present = state.present()
-        size = np.bincount(m.group[present], minlength=state.groups.n)
+        size = state.group_sizes()
         chance_g = np.minimum(1.0, plan.owner_mentions / np.maximum(size, 1))
         _mention(m.seen_until, m.trust, pe.trust, m.run, m.group, m.key, m.person, m.status,
                  chance_g, stream_base(s, Stream.MENTION, day), p.seen_days.all,
