@@ -163,7 +163,7 @@ class State:
                             cohort=np.int64, interest=np.float64, trust=np.float64,
                             messages=np.int64, converted=np.bool_)
         self.members = Table(run=np.int64, group=np.int64, person=np.int64, key=np.uint64,
-                             kind=np.int8, activity=np.float64,
+                             kind=np.int8, activity=np.float64, quiet_planted=np.float64,
                              fit=np.float64, trust=np.float64, attention=np.float64,
                              habit=np.float64, commit=np.float64, status=np.int8,
                              join_day=np.int64, leave_day=np.int64, messages=np.int64,

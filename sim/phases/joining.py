@@ -189,6 +189,7 @@ def _admit(state: State, plan: DayPlan, day: int, inv_rows: np.ndarray, known: n
     state.members_changed()
     seats = m.append(run=run, group=group, person=person, key=key_of(pkey, g.gid[group]),
                      kind=pe.type[person], activity=pe.activity[person],
+                     quiet_planted=np.log1p(-p.shill_resonance[run] * fit),
                      fit=fit, trust=pe.trust[person], attention=np.ones(run.size), commit=commit,
                      join_day=np.full(run.size, day), leave_day=np.full(run.size, -1))
     n = state.n_runs

@@ -45,7 +45,7 @@ def _post(today, posted, habit, messages, quarter, person_messages, messages_g, 
           run, grp, key, person, status, kind, activity, attention, fit, trust, person_trust,
           commit, degree, seen_until, leader, stim_g, crowd_g, planted_g, checkin_g, post_base,
           burst_base, checkin_base, radiation_base, radiation_ties, seen_boost, commit_talk,
-          mute_factor, leader_on, leader_boost, resonance, burst_mean, checkin_rate,
+          mute_factor, leader_on, leader_boost, quiet_planted, burst_mean, checkin_rate,
           checkin_habit, checkin_habit_max, day, in_quarter):
     """The posting rule for every member row, in one pass (see the module docstring); then the
     counts it feeds: messages per member, per person and per group, posters per group."""
@@ -69,7 +69,7 @@ def _post(today, posted, habit, messages, quarter, person_messages, messages_g, 
             rate *= leader_boost[r]
         log_quiet = -rate  # log of the chance to stay quiet today
         if planted_g[g] > 0 and not muted:  # planted questions draw matched members in (P2)
-            log_quiet += planted_g[g] * np.log1p(-resonance[r] * fit[i])
+            log_quiet += planted_g[g] * quiet_planted[i]  # log(1 - resonance * fit), per member
         if draw(post_base[r], key[i]) < -np.expm1(log_quiet):
             posted[i] = True
             today[i] = 1 + geometric_one(draw(burst_base[r], key[i]), burst_mean[r])
@@ -106,7 +106,7 @@ def step(state: State, plan: DayPlan, day: int) -> None:
           stream_base(s, Stream.POST, day), stream_base(s, Stream.BURST, day),
           stream_base(s, Stream.CHECKIN, day), p.radiation_base.all, p.radiation_ties.all,
           p.seen_boost.all, p.commit_talk.all, p.mute_post_factor.all, plan.leaders_on,
-          p.leader_boost.all, p.shill_resonance.all, p.burst_mean.all, p.checkin_rate.all,
+          p.leader_boost.all, m.quiet_planted, p.burst_mean.all, p.checkin_rate.all,
           p.checkin_habit.all, p.checkin_habit_max.all, day, day < QUARTER)
     # ads by spammers (the moderation lever removes them, leaving.py)
     run, grp = m.run, m.group
