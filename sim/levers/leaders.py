@@ -24,23 +24,20 @@ class Leaders(Lever):
         on = on_run[g.run] & open_groups(state, day)
         if not on.any():
             return
-        present = state.present()
-        leading = present & m.leader
-        have = np.bincount(m.group[leading], minlength=g.n)
-        short = on & (have < p.leaders[g.run])
+        # leaders who leave lose the role at the end of their day (leaving.apply_removals)
+        n_leaders = np.bincount(m.group[m.leader], minlength=g.n)
+        short = on & (n_leaders < p.leaders[g.run])
         if short.any():
-            pick = present & ~m.leader & short[m.group] & \
-                (state.people.type[m.person] == ORDINARY)
+            pick = state.present() & ~m.leader & short[m.group] & (m.kind == ORDINARY)
             rows = np.flatnonzero(pick)
             # most messages first; then the most active by nature; the key makes the order total
-            order = np.lexsort((m.key[rows], -state.people.activity[m.person[rows]],
-                                -m.messages[rows], m.group[rows]))
+            order = np.lexsort((m.key[rows], -m.activity[rows], -m.messages[rows], m.group[rows]))
             rows = rows[order]
             grp = m.group[rows]
             first = np.searchsorted(grp, grp, side="left")
             rank = np.arange(rows.size) - first
-            m.leader[rows[rank < (p.leaders[g.run] - have)[grp]]] = True
-        leading = state.present() & m.leader
-        n_leaders = np.bincount(m.group[leading], minlength=g.n)
+            chosen = rows[rank < (p.leaders[g.run] - n_leaders)[grp]]
+            m.leader[chosen] = True
+            n_leaders = n_leaders + np.bincount(m.group[chosen], minlength=g.n)
         plan.leader_answer[on] = 1.0 - (1.0 - p.leader_answer[g.run[on]]) ** n_leaders[on]
         add_group_cost(state, plan, on, n_leaders * p.leader_cost[g.run])
