@@ -50,9 +50,11 @@ def simulate_chunk(params: Sequence[Params], seeds: Sequence[int], days: int,
             daily_cols[k].append(v)
         if groups is not None:
             group_frames.append(pd.DataFrame({"day": day, **groups}))
-    table = {"run": np.tile(np.arange(n), days), "day": np.repeat(np.arange(days), n)}
-    table.update({k: np.concatenate(v) if v else np.zeros(0) for k, v in daily_cols.items()})
-    daily = pd.DataFrame(table).sort_values(["run", "day"], kind="stable").reset_index(drop=True)
+    # run-major order (all days of run 0, then run 1, ...) by stacking days as columns
+    table = {"run": np.repeat(np.arange(n), days), "day": np.tile(np.arange(days), n)}
+    table.update({k: np.stack(v, axis=1).ravel() if v else np.zeros(0)
+                  for k, v in daily_cols.items()})
+    daily = pd.DataFrame(table)
     runs = outcomes.summarize_runs(daily, state)
     groups = (pd.concat(group_frames, ignore_index=True) if group_frames
               else pd.DataFrame()) if record_groups else None

@@ -240,7 +240,9 @@ def summarize_runs(daily: pd.DataFrame, state: State) -> pd.DataFrame:
     m = state.members
     n = state.n_runs
     days = len(daily) // n
-    daily = daily.sort_values(["run", "day"], kind="stable")
+    ordered = np.lexsort((daily["day"].to_numpy(), daily["run"].to_numpy()))
+    if not np.array_equal(ordered, np.arange(len(daily))):  # run_batch's tables already are
+        daily = daily.iloc[ordered]
 
     def col(name: str) -> np.ndarray:
         return daily[name].to_numpy().reshape(n, days)

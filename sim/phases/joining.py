@@ -13,13 +13,14 @@ P12) takes no one; with the size-cap lever on, a group above the cap splits in t
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from sim.levers.plan import DayPlan
 from sim.levers.shills import arm_new_groups
 from sim.phases.ties import add_ties
 from sim.population import draw_traits, group_topic, interest_fit
-from sim.rng import Stream, geometric0, key_of, uniform
-from sim.state import GONE, LAUNCH, RECRUIT, REFERRAL, SPAMMER, State, per_row, ranks
+from sim.rng import Stream, draw, geometric0, key_of, stream_base, uniform
+from sim.state import ACTIVE, GONE, LAUNCH, RECRUIT, REFERRAL, SPAMMER, State, per_row, ranks
 
 REFERRAL_PULL = 1.0  # a friend inside: p -> 1 - (1 - p)^(1 + pull); Backstrom 2006, assumption
 EFFORT_COMMITMENT = 0.5  # commitment from passing a full-strength effort test; assumption
@@ -92,15 +93,24 @@ def send_invitations(state: State, plan: DayPlan, day: int) -> None:
         _send_referrals(state, plan, day)
 
 
+@njit(cache=True)
+def _sharers(status, kind, run, key, person, attention, trust, person_trust, rate, base):
+    """Rows of active, non-spamming members who share the group today (one pass)."""
+    out = np.zeros(run.size, dtype=np.bool_)
+    for i in range(run.size):
+        r = run[i]
+        if status[i] != ACTIVE or kind[i] == SPAMMER or rate[r] <= 0.0:
+            continue
+        out[i] = draw(base[r], key[i]) < \
+            rate[r] * attention[i] * min(trust[i] + person_trust[person[i]], 1.0)
+    return np.flatnonzero(out)
+
+
 def _send_referrals(state: State, plan: DayPlan, day: int) -> None:
     m, pe, p, s = state.members, state.people, state.p, state.run_keys
-    rows = np.flatnonzero((m.status == 0) & (plan.referral[m.run] > 0) &
-                          (pe.type[m.person] != SPAMMER))
+    rows = _sharers(m.status, m.kind, m.run, m.key, m.person, m.attention, m.trust, pe.trust,
+                    plan.referral, stream_base(s, Stream.REFERRAL, day))
     run = m.run[rows]
-    trust = (m.trust[rows] + pe.trust[m.person[rows]])
-    share = uniform(s, run, m.key[rows], Stream.REFERRAL, day) < \
-        plan.referral[run] * m.attention[rows] * np.minimum(trust, 1.0)
-    rows, run = rows[share], run[share]
     n = p.referral_shares[run]
     count = (np.floor(n) + (uniform(s, run, m.key[rows], Stream.REFERRAL_COUNT, day) <
                             n - np.floor(n))).astype(np.int64)
