@@ -19,8 +19,8 @@ from sim import engine, outcomes
 from sim.params import Params, resolve
 from sim.rng import derive_seed
 
-DEFAULT_CHUNK = 400  # runs simulated together: 25 -> 1.4, 50 -> 2.3, 400 -> 4.5 M member-days
-# per CPU-second on this machine (docs/performance.md); more adds memory, not speed
+DEFAULT_CHUNK = 700  # runs simulated together; on this machine 50 -> 2.3, 400 -> 5.0, 700 -> 5.1
+# M member-days/s, 1000 no faster (docs/performance.md): the per-day cost is shared by a chunk
 
 
 @dataclass
