@@ -8,14 +8,16 @@ import importlib
 import shlex
 import sys
 import textwrap
+from contextlib import nullcontext
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import pandas as pd
 
 import sim
 from sim.errors import UserError
-from sim.executors import WorkersLost, available_cores
+from sim.executors import MAX_CHUNK, WorkersLost, available_cores
 from sim.experiments import list_experiments, load_experiment, single_run
 from sim.params import PARAM_NAMES, info
 from sim.scenarios import (
@@ -30,6 +32,9 @@ from sim.scenarios import (
 from sim.store import DAILY, RUNS, default_out, latest_unfinished
 from sim.summary import daily_table, runs_table, sweep_table
 from sim.sweep import Interrupted, run_experiment
+
+if TYPE_CHECKING:
+    from sim.dask_executor import DaskExecutor
 
 EXIT_INTERRUPTED = 130
 WIDTH = 100
@@ -218,18 +223,27 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
 @cli.command()
 @click.argument("experiment")
 @click.option("--workers", type=click.IntRange(1, 1024), default=None,
-              help="Worker processes [default: all cores]; results do not depend on it.")
+              help="Worker processes, here or in a local Dask cluster [default: all cores]; "
+                   "results do not depend on it.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local",
+              show_default=True,
+              help="Where the chunks run: local worker processes, or a Dask cluster (needs "
+                   "pip install \"commsim[distributed]\"; see docs/distributed.md).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --executor dask: the address of a running Dask scheduler "
+                   "(tcp://host:8786) [default: start a local cluster].")
 @click.option("--out", type=click.Path(path_type=Path),
               help="Results folder [default: results/<experiment>-<UTC time>].")
 @click.option("--resume", is_flag=True,
               help="Run only the missing runs of --out (default: the newest unfinished folder).")
 @click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
 @click.option("--chunk-size", type=click.IntRange(1, 100_000),
-              help="Runs per chunk [default: up to 50, several chunks per worker].")
+              help=f"Runs per chunk [default: up to {MAX_CHUNK}, several chunks per worker].")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.pass_context
-def sweep(ctx: click.Context, experiment: str, workers: int | None, out: Path | None,
-          resume: bool, force: bool, chunk_size: int | None, quiet: bool) -> None:
+def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: str,
+          scheduler: str | None, out: Path | None, resume: bool, force: bool,
+          chunk_size: int | None, quiet: bool) -> None:
     """Run an experiment (a .toml file or a bundled name) into a results folder.
 
     Finished chunks are saved as they come; after Ctrl-C, --resume runs only what is missing.
@@ -238,24 +252,33 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, out: Path | 
     Examples:
       commsim sweep experiments/smoke.toml --workers 2
       commsim sweep shills_count --out results/shills --resume
+      commsim sweep entry_fee --executor dask --scheduler tcp://10.0.0.5:8786
     """
     e = load_experiment(experiment, _dirs(ctx))
     if resume and force:
         raise UserError("--resume and --force contradict each other: choose one")
+    if scheduler and executor != "dask":
+        raise UserError(f"--scheduler {scheduler} is the address of a Dask scheduler: add "
+                        "--executor dask")
     if resume and out is None:
         out = latest_unfinished(e.name)
         if out is None:
             raise UserError(f"--resume: no unfinished results/{e.name}-* folder here; "
                             "give the folder with --out")
     out = out or default_out(e.name)
-    workers = workers or available_cores()
+    if not scheduler:
+        workers = workers or available_cores()
     extra = [a for d in _dirs(ctx) for a in ("--scenario-dir", str(d))]
+    where = (["--executor", "dask"] if executor == "dask" else []) + (
+        ["--scheduler", scheduler] if scheduler else ["--workers", str(workers)])
     resume_cmd = shlex.join(["commsim", *extra, "sweep", experiment, "--out", _shown(out),
-                             "--resume", "--workers", str(workers)])
+                             "--resume", *where])
+    pool = _dask_executor(scheduler, workers) if executor == "dask" else None
     try:
-        result = run_experiment(e, out, ctx.obj.get("command", ["commsim"]), workers=workers,
-                                chunk_size=chunk_size, resume=resume, force=force,
-                                progress=not quiet)
+        with pool or nullcontext():
+            result = run_experiment(e, out, ctx.obj.get("command", ["commsim"]),
+                                    workers=workers or 1, chunk_size=chunk_size, resume=resume,
+                                    force=force, progress=not quiet, executor=pool)
     except Interrupted as err:
         click.echo(f"\ncommsim: {err}\nresume with: {resume_cmd}", err=True)
         ctx.exit(EXIT_INTERRUPTED)
@@ -265,12 +288,31 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, out: Path | 
         click.echo(f"{_shown(result.path)} is already complete: nothing to run")
     else:
         rate = result.ran / result.seconds if result.seconds > 0 else 0.0
+        kind = " Dask" if pool else ""
         click.echo(f"{e.name}: {result.ran} of {result.n_runs} runs in {result.seconds:.1f} s "
-                   f"({rate:.0f} runs/s) on {result.workers} worker(s)")
+                   f"({rate:.0f} runs/s) on {result.workers}{kind} worker(s)")
     runs = pd.read_parquet(result.path / RUNS)
     levels = [k for k, v in e.vary.items() if isinstance(v, list)]  # sampled ones: too many
     click.echo(f"\nMeans per scenario and design point:\n{sweep_table(runs, levels)}")
     click.echo(f"\nResults: {_shown(result.path)}/ ({RUNS}, {DAILY}, manifest.json)")
+
+
+def _dask_executor(scheduler: str | None, workers: int | None) -> DaskExecutor:
+    """A Dask executor, started (connected, or its local cluster up), its dashboard printed."""
+    from sim.dask_executor import DaskExecutor  # distributed itself is imported by start()
+
+    where = f"connecting to the Dask scheduler at {scheduler}" if scheduler else (
+        f"starting a local Dask cluster of {workers} worker(s)")
+    pool = DaskExecutor(scheduler, workers)
+    click.echo(f"commsim: {where}...", err=True)
+    pool.start()
+    link = pool.dashboard_link
+    board = f"; dashboard: {link}" if link else ""
+    click.echo(f"commsim: {pool.threads} Dask worker(s){board}", err=True)
+    if not pool.threads:
+        click.echo("commsim: no worker has joined the scheduler yet: the chunks wait for the "
+                   f"first (start some with: dask worker {scheduler})", err=True)
+    return pool
 
 
 # Commands that live beside the feature they serve: each module has a list COMMANDS of click

@@ -4,10 +4,9 @@ An executor takes :class:`Chunk` objects and yields :class:`ChunkResult` objects
 finish. Results do not depend on the executor, the number of workers or the chunking: a run's
 numbers depend only on its parameters, its seed and the code (see ``sim/batch.py``).
 
-Two executors share one interface (``run(chunks)`` yielding results as completed, ``close()``,
-use as a context manager): :class:`InProcessExecutor` and :class:`ProcessExecutor` (local worker
-processes). A distributed executor (e.g. Dask: ``client.submit(run_chunk, chunk)`` and
-``as_completed``) fits the same interface as another subclass.
+Executors share one interface (``run(chunks)`` yielding results as completed, ``close()``,
+use as a context manager): :class:`InProcessExecutor`, :class:`ProcessExecutor` (local worker
+processes) and, in ``sim/dask_executor.py``, ``DaskExecutor`` (a Dask cluster).
 """
 
 from __future__ import annotations

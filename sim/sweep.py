@@ -8,13 +8,13 @@ import signal
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
-from sim.executors import default_chunk_size, make_chunks, make_executor
+from sim.executors import Executor, default_chunk_size, make_chunks, make_executor
 from sim.experiments import Experiment
 from sim.store import ResultStore, labels_table
 
@@ -57,7 +57,7 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 def run_experiment(experiment: Experiment, out: Path, command: list[str], workers: int = 1,
                    chunk_size: int | None = None, resume: bool = False, force: bool = False,
-                   progress: bool = True) -> SweepResult:
+                   progress: bool = True, executor: Executor | None = None) -> SweepResult:
     """Run every missing run of ``experiment`` into the folder ``out``.
 
     Args:
@@ -69,6 +69,9 @@ def run_experiment(experiment: Experiment, out: Path, command: list[str], worker
         resume: continue the folder ``out`` (same experiment only).
         force: replace an existing results folder ``out``.
         progress: show a progress bar on stderr.
+        executor: where to run the chunks, already started (e.g. a
+            :class:`sim.dask_executor.DaskExecutor`); the caller closes it, and its ``workers``
+            replaces ``workers``. Default: ``workers`` local processes.
 
     Raises:
         UserError: the folder exists (without resume or force), or holds another experiment.
@@ -84,16 +87,20 @@ def run_experiment(experiment: Experiment, out: Path, command: list[str], worker
         return SweepResult(store.path, len(specs), 0, time.perf_counter() - started, 0)
     done = store.done_run_ids()
     todo = [s for s in specs if s.run_id not in done]
+    if executor is not None:
+        workers = executor.workers
     size = chunk_size or default_chunk_size(len(todo), workers)
     chunks = make_chunks([s.run_id for s in todo], [s.params for s in todo],
                          [s.seed for s in todo], experiment.days, size, store.next_chunk_id())
-    workers = max(1, min(workers, len(chunks)))
+    if executor is None:
+        workers = max(1, min(workers, len(chunks)))
     labels = labels_table(specs, list(experiment.vary))
     bar = tqdm(total=len(specs), initial=len(done), unit="run", desc=experiment.name,
                disable=not progress, dynamic_ncols=True, smoothing=0.1)
+    running = make_executor(workers) if executor is None else nullcontext(executor)
     try:
-        with _sigterm_as_interrupt(), make_executor(workers) as executor:
-            for result in executor.run(chunks):
+        with _sigterm_as_interrupt(), running as pool:
+            for result in pool.run(chunks):
                 store.save_chunk(result, labels, experiment.outcomes)
                 bar.update(len(result.runs))
         store.finish()
