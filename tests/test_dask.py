@@ -21,10 +21,11 @@ import pytest
 
 from sim.cli import main
 from sim.dask_executor import DaskExecutor, version_mismatches
-from sim.executors import Executor, WorkersLost, make_chunks, run_chunk
+from sim.executors import Executor, WorkersLost
 from sim.experiments import load_experiment
-from sim.store import ResultStore, labels_table, read_manifest
+from sim.store import read_manifest
 from sim.sweep import Interrupted, run_experiment
+from tests.test_store import save_some_chunks
 
 try:
     import distributed  # noqa: F401 - only to know whether the Dask tests can run
@@ -137,14 +138,7 @@ def client(cluster):
 
 def partial_folder(experiment, path: Path, chunk_ids: list[int]) -> Path:
     """A results folder where only some chunks (of 4 runs) finished before a stop."""
-    store = ResultStore.create(path, experiment, ["test"])
-    specs = experiment.run_specs()
-    chunks = make_chunks([s.run_id for s in specs], [s.params for s in specs],
-                         [s.seed for s in specs], experiment.days, 4)
-    labels = labels_table(specs, list(experiment.vary))
-    for cid in chunk_ids:
-        store.save_chunk(run_chunk(chunks[cid]), labels, None)
-    store.mark("interrupted")
+    save_some_chunks(experiment, path, chunk_ids)
     return path
 
 
