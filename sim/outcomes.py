@@ -173,7 +173,7 @@ def tally(state: State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                   m.messages, m.trust, pe.trust, state.ties.a, state.ties.b, pe.run)
 
 
-def _density(ties: np.ndarray, members: np.ndarray, pairs_of_groups: np.ndarray) -> np.ndarray:
+def _density(ties: np.ndarray, pairs_of_groups: np.ndarray) -> np.ndarray:
     return np.where(pairs_of_groups > 0, ties / np.maximum(pairs_of_groups, 1), 0.0)
 
 
@@ -195,7 +195,7 @@ def record_day(state: State, plan: DayPlan) -> dict[str, np.ndarray]:
         "ever_spoken_share": np.where(members > 0, spoke / safe, 0.0),
         "mean_trust": np.where(members > 0, trust / safe, 0.0),
         "top10_share": top_share_by_run(m.run, m.messages, n),
-        "tie_density": _density(ties, members, pairs),
+        "tie_density": _density(ties, pairs),
         "muted": muted.astype(np.int64),
         "joined": state.run_joined.copy(),
         "churned": state.run_churned.copy(),
@@ -226,7 +226,7 @@ def record_groups(state: State) -> dict[str, np.ndarray]:
         "messages": messages.astype(np.int64),
         "ever_spoken_share": np.where(members > 0, spoke / safe, 0.0),
         "mean_trust": np.where(members > 0, trust / safe, 0.0),
-        "tie_density": _density(ties, members, pairs),
+        "tie_density": _density(ties, pairs),
     }
     return {k: np.asarray(v)[rows] for k, v in cols.items()}
 
