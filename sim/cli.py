@@ -44,6 +44,11 @@ def _dirs(ctx: click.Context) -> list[Path]:
     return list((ctx.obj or {}).get("scenario_dirs", ()))
 
 
+def _paths(ctx: click.Context) -> bool:
+    """--allow-paths: may files name other files by path (extends, an experiment's scenarios)?"""
+    return bool((ctx.obj or {}).get("allow_paths", False))
+
+
 def _shown(path: Path) -> str:
     """A path relative to the current folder when it is inside it (shorter to copy)."""
     try:
@@ -61,8 +66,11 @@ def _wrap(text: str, indent: str = "    ") -> str:
 @click.version_option(sim.__version__, prog_name="commsim")
 @click.option("--scenario-dir", "scenario_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Also look for scenarios by name in this folder (before the bundled ones).")
+@click.option("--allow-paths", is_flag=True,
+              help="Let scenario and experiment files name other files by path (extends, "
+                   "scenarios) outside the scenario folders and the file's own folder.")
 @click.pass_context
-def cli(ctx: click.Context, scenario_dirs: tuple[str, ...]) -> None:
+def cli(ctx: click.Context, scenario_dirs: tuple[str, ...], allow_paths: bool) -> None:
     """commsim: simulate chat-group communities and test an operator's interventions.
 
     \b
@@ -72,6 +80,7 @@ def cli(ctx: click.Context, scenario_dirs: tuple[str, ...]) -> None:
       commsim sweep smoke --workers 2   run an experiment into results/
     """
     ctx.ensure_object(dict)["scenario_dirs"] = [Path(d) for d in scenario_dirs]
+    ctx.obj["allow_paths"] = allow_paths
     if ctx.invoked_subcommand is None:
         click.echo(ctx.get_help())
 
@@ -118,7 +127,7 @@ def show(ctx: click.Context, name: str, changed: bool) -> None:
     Example:
       commsim show fee_99
     """
-    s = load_scenario(name, _dirs(ctx))
+    s = load_scenario(name, _dirs(ctx), _paths(ctx))
     click.echo(f"scenario {s.name}: {' -> '.join(s.chain)}  ({s.path})")
     click.echo(_wrap(s.description, "  "))
     click.echo(f"  principles: {', '.join(s.principles) or '-'}; days: {s.days}; seed: {s.seed}")
@@ -168,11 +177,11 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
     for path in files:
         try:
             if _kind(path) == "experiment":
-                e = load_experiment(path, _dirs(ctx))
+                e = load_experiment(path, _dirs(ctx), _paths(ctx))
                 what = (f"experiment '{e.name}': {len(e.scenarios)} scenarios x {len(e.points)} "
                         f"points x {e.replicates} replicates = {e.n_runs} runs")
             else:
-                s = load_scenario(path, _dirs(ctx))
+                s = load_scenario(path, _dirs(ctx), _paths(ctx))
                 what = (f"scenario '{s.name}': {' -> '.join(s.chain)}, "
                         f"{len(s.overrides)} overrides, {s.days} days")
             click.echo(f"ok  {path}  ({what})")
@@ -206,7 +215,7 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
       commsim run baseline
       commsim run fee_99 --replicates 10 --set entry_fee=199 --set shill_roles=expert
     """
-    s = load_scenario(scenario, _dirs(ctx))
+    s = load_scenario(scenario, _dirs(ctx), _paths(ctx))
     s = with_overrides(s, dict(parse_assignment(text) for text in sets))
     experiment = single_run(s, replicates, days, seed)
     out = out or default_out(s.name)
@@ -254,7 +263,7 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
       commsim sweep shills_count --out results/shills --resume
       commsim sweep entry_fee --executor dask --scheduler tcp://10.0.0.5:8786
     """
-    e = load_experiment(experiment, _dirs(ctx))
+    e = load_experiment(experiment, _dirs(ctx), _paths(ctx))
     if resume and force:
         raise UserError("--resume and --force contradict each other: choose one")
     if scheduler and executor != "dask":
@@ -268,7 +277,8 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
     out = out or default_out(e.name)
     if not scheduler:
         workers = workers or available_cores()
-    extra = [a for d in _dirs(ctx) for a in ("--scenario-dir", str(d))]
+    extra = [a for d in _dirs(ctx) for a in ("--scenario-dir", str(d))] + (
+        ["--allow-paths"] if _paths(ctx) else [])
     where = (["--executor", "dask"] if executor == "dask" else []) + (
         ["--scheduler", scheduler] if scheduler else ["--workers", str(workers)])
     resume_cmd = shlex.join(["commsim", *extra, "sweep", experiment, "--out", _shown(out),

@@ -47,15 +47,20 @@ from sim.params import PARAM_NAMES, Params, info, resolve, toml_value
 from sim.scenarios import (
     MAX_DAYS,
     MAX_SEED,
+    NAME_RULE,
+    PATHS_HINT,
     Scenario,
     bundled_dir,
     check_keys,
+    check_name,
     expect,
     expect_int,
     expect_strings,
+    inside,
     is_path,
     load_scenario,
     read_toml,
+    scenario_dirs,
 )
 
 EXPERIMENT_KEYS = ("name", "description", "scenarios", "baseline", "vary", "sampler", "samples",
@@ -267,14 +272,23 @@ def design(vary: dict[str, Any], sampler: str | None, samples: int | None, seed:
 
 # -- loading --------------------------------------------------------------------------------------
 
-def _scenarios(names: list[str], path: Path, dirs: list[Path]) -> list[Scenario]:
+def _scenarios(names: list[str], path: Path, dirs: list[Path], allow_paths: bool = False
+               ) -> list[Scenario]:
     where = f"{path}: scenarios"
     if not names:
         raise UserError(f"{where} = []: expected at least one scenario name")
     loaded = []
+    folders = [path.parent, *dirs, *scenario_dirs()]
     for name in names:
+        if is_path(name):
+            file = Path(name) if Path(name).is_absolute() else path.parent / name
+            if not allow_paths and (Path(name).is_absolute() or not inside(file, folders)):
+                raise UserError(f"{where} holds {toml_value(name)}: a file outside the "
+                                "experiment's folder and the scenario folders; expected a "
+                                f"scenario name ({NAME_RULE}) or a file beside the experiment; "
+                                f"{PATHS_HINT}")
         try:
-            loaded.append(load_scenario(path.parent / name if is_path(name) else name, dirs))
+            loaded.append(load_scenario(file if is_path(name) else name, dirs, allow_paths))
         except UserError as err:
             raise UserError(f"{where}: {err}") from None
     seen = [s.name for s in loaded]
@@ -293,13 +307,16 @@ def _days(scenarios: list[Scenario], where: str) -> int:
     return days.pop()
 
 
-def load_experiment(path: str | Path, dirs: Iterable[str | Path] = ()) -> Experiment:
+def load_experiment(path: str | Path, dirs: Iterable[str | Path] = (),
+                    allow_paths: bool = False) -> Experiment:
     """Read, check and resolve an experiment file (a path, or a name in ``experiments/``).
 
     Args:
         path: the experiment file, or the name of a bundled experiment (``"smoke"``).
         dirs: extra folders searched for scenarios, before ``scenarios/`` beside the file's
             folder and the bundled ones.
+        allow_paths: let ``scenarios`` (and the scenarios' ``extends``) name files anywhere;
+            without it a path must lead to a file beside the experiment or in a scenario folder.
 
     Raises:
         UserError: a missing file, bad TOML, an unknown key, a bad value, an unknown scenario or
@@ -320,7 +337,7 @@ def load_experiment(path: str | Path, dirs: Iterable[str | Path] = ()) -> Experi
     if names is None:
         raise UserError(f"{where}: missing key 'scenarios': expected a list of scenario names, "
                         "e.g. scenarios = [\"baseline\", \"shills\"]")
-    scenarios = _scenarios(names, path, search)
+    scenarios = _scenarios(names, path, search, allow_paths)
     baseline = expect(data, "baseline", str, where, "one of the scenario names")
     if baseline is None:
         baseline = scenarios[0].name
@@ -351,8 +368,11 @@ def load_experiment(path: str | Path, dirs: Iterable[str | Path] = ()) -> Experi
     vary = expect(data, "vary", dict, where, "a [vary] table of varied parameters") or {}
     days = expect_int(data, "days", 1, MAX_DAYS, where) or _days(scenarios, where)
     replicates = expect_int(data, "replicates", 1, MAX_REPLICATES, where)
+    name = expect(data, "name", str, where, "a string") or path.stem
+    check_name(name, f"{where}: name" if "name" in data else f"{where}: the name taken from the "
+               "file name")
     experiment = Experiment(
-        name=expect(data, "name", str, where, "a string") or path.stem,
+        name=name,
         description=expect(data, "description", str, where, "a string") or "",
         scenarios=scenarios, baseline=baseline, vary=vary,
         points=design(vary, sampler, samples, seed, where, method),

@@ -36,6 +36,28 @@ MAX_SEED = 2**63 - 1
 PRINCIPLES = tuple(f"P{i}" for i in range(1, 22))  # P1-P21 of the source articles
 SCENARIO_KEYS = ("name", "description", "principles", "extends", "days", "seed", "params")
 _PRINCIPLE = re.compile(r"^P\d+$")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+NAME_RULE = "letters, digits, '-' and '_'"
+PATHS_HINT = "a path is followed only with commsim --allow-paths"
+
+
+def check_name(name: object, where: str) -> str:
+    """``name`` if it is a plain name (letters, digits, ``-``, ``_``), since names become file and
+    folder names; ``where`` says whose name it is (``"x.toml: name"``).
+
+    Raises:
+        UserError: a path (``/``, ``..``), spaces, dots or other characters.
+    """
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise UserError(f"{where} = {toml_value(name)} is not allowed: expected a name of "
+                        f"{NAME_RULE} (it names files and folders, so it cannot be a path)")
+    return name
+
+
+def inside(path: Path, folders: Iterable[Path]) -> bool:
+    """Is ``path`` (links resolved) inside one of ``folders``?"""
+    real = Path(path).resolve()
+    return any(real.is_relative_to(Path(f).resolve()) for f in folders)
 
 
 @dataclass
@@ -182,6 +204,8 @@ def _read_scenario(path: Path) -> dict[str, Any]:
                hint=" (parameters go in the [params] table)" if set(data) & set(PARAM_NAMES)
                else "")
     name = expect(data, "name", str, where, "a string") or path.stem
+    check_name(name, f"{where}: name" if "name" in data else f"{where}: the name taken from the "
+               "file name")
     if name != path.stem:
         raise UserError(f"{where}: name = {toml_value(name)} does not match the file name "
                         f"'{path.name}': rename one so that scenarios are found by name")
@@ -204,16 +228,32 @@ def _read_scenario(path: Path) -> dict[str, Any]:
             "seed": expect_int(data, "seed", 0, MAX_SEED, where)}
 
 
-def _load(path: Path, dirs: Sequence[Path], seen: tuple[Path, ...]) -> Scenario:
+def _parent_path(path: Path, extends: str, dirs: Sequence[Path], allow_paths: bool) -> Path:
+    """The file ``extends`` names: a scenario name, searched beside ``path`` and in ``dirs``; a
+    path (relative to ``path``'s folder) only with ``allow_paths``."""
+    where = f"{path}: extends = {toml_value(extends)}"
+    if _NAME.match(extends):
+        return find_scenario(extends, [path.parent, *dirs], where=where)
+    if not allow_paths:
+        raise UserError(f"{where} is not allowed: expected the name of a scenario ({NAME_RULE}) "
+                        f"in the scenario folders or beside this file; {PATHS_HINT}")
+    parent = Path(extends) if Path(extends).is_absolute() else path.parent / extends
+    parent = parent if parent.suffix == ".toml" else parent.with_name(parent.name + ".toml")
+    if not parent.is_file():
+        raise UserError(f"{where}: no such file {parent}")
+    return parent
+
+
+def _load(path: Path, dirs: Sequence[Path], seen: tuple[Path, ...],
+          allow_paths: bool = False) -> Scenario:
     raw = _read_scenario(path)
     if path.resolve() in seen:
         cycle = " -> ".join([p.stem for p in seen] + [path.stem])
         raise UserError(f"{path}: extends makes a cycle: {cycle}")
     parent = None
     if raw["extends"] is not None:
-        parent_path = find_scenario(raw["extends"], [path.parent, *dirs],
-                                    where=f"{path}: extends = {toml_value(raw['extends'])}")
-        parent = _load(parent_path, dirs, (*seen, path.resolve()))
+        parent_path = _parent_path(path, raw["extends"], dirs, allow_paths)
+        parent = _load(parent_path, dirs, (*seen, path.resolve()), allow_paths)
     overrides = {**(parent.overrides if parent else {}), **raw["params"]}
     days = raw["days"] or (parent.days if parent else DEFAULT_DAYS)
     seed = raw["seed"] if raw["seed"] is not None else (parent.seed if parent else 0)
@@ -223,12 +263,15 @@ def _load(path: Path, dirs: Sequence[Path], seen: tuple[Path, ...]) -> Scenario:
                     path=path, chain=(*(parent.chain if parent else ()), raw["name"]))
 
 
-def load_scenario(name_or_path: str | Path, dirs: Iterable[str | Path] = ()) -> Scenario:
+def load_scenario(name_or_path: str | Path, dirs: Iterable[str | Path] = (),
+                  allow_paths: bool = False) -> Scenario:
     """A scenario by name (searched in ``dirs`` then the bundled folder) or by file path.
 
     Args:
         name_or_path: a scenario name (``"fee_99"``) or a path to a ``.toml`` file.
         dirs: extra folders searched before the bundled ``scenarios/``.
+        allow_paths: let ``extends`` in the files name a path (relative to the file) rather
+            than a scenario name.
 
     Raises:
         UserError: a missing file or unknown name, bad TOML, an unknown key, a bad value, an
@@ -241,7 +284,7 @@ def load_scenario(name_or_path: str | Path, dirs: Iterable[str | Path] = ()) -> 
             raise UserError(f"{path}: no such file")
     else:
         path = find_scenario(str(name_or_path), search)
-    return _load(path, search, ())
+    return _load(path, search, (), allow_paths)
 
 
 def list_scenarios(dirs: Iterable[str | Path] = ()) -> list[Scenario]:
@@ -250,9 +293,10 @@ def list_scenarios(dirs: Iterable[str | Path] = ()) -> list[Scenario]:
     return [load_scenario(name, dirs) for name in known_names(search)]
 
 
-def validate_file(path: str | Path, dirs: Iterable[str | Path] = ()) -> Scenario:
+def validate_file(path: str | Path, dirs: Iterable[str | Path] = (),
+                  allow_paths: bool = False) -> Scenario:
     """Load a scenario file without running it; raises :class:`UserError` on any mistake."""
-    return load_scenario(Path(path), dirs)
+    return load_scenario(Path(path), dirs, allow_paths)
 
 
 # -- overrides from the command line --------------------------------------------------------------

@@ -84,6 +84,7 @@ def run_experiment(experiment: Experiment, out: Path, command: list[str], worker
     else:
         store = ResultStore.create(out, experiment, command, force=force)
     if store.complete:
+        store.close()
         return SweepResult(store.path, len(specs), 0, time.perf_counter() - started, 0)
     done = store.done_run_ids()
     todo = [s for s in specs if s.run_id not in done]
@@ -113,4 +114,5 @@ def run_experiment(experiment: Experiment, out: Path, command: list[str], worker
         raise
     finally:
         bar.close()
+        store.close()
     return SweepResult(store.path, len(specs), len(todo), time.perf_counter() - started, workers)

@@ -59,10 +59,10 @@ def import_command(source: Path, fmt: str | None, group: str | None, salt_file: 
       commsim import "WhatsApp Chat with Club.txt" --group club -o club.parquet
     """
     from sim.errors import closest
+    from sim.files import check_output
     from sim.io import detect_format, import_events, load_salt, write_events
 
-    if not force and out.exists():
-        raise UserError(f"-o {out}: the file exists; add --force to replace it")
+    check_output(out, "-o", force)
     detected = fmt is None
     fmt = fmt or detect_format(source)
     salt = None if fmt == "csv" else load_salt(salt_file)
@@ -106,14 +106,13 @@ def measure_command(events: Path, html_path: Path | None, out: Path | None, forc
     Example:
       commsim measure events.parquet --html groups.html -o groups.csv
     """
-    from sim.calibration.output import atomic_write, refuse_existing
     from sim.calibration.report import measure_html, measure_text
+    from sim.files import atomic_write, check_output
     from sim.io import read_events
     from sim.measure import measure
 
     for path, option in ((out, "-o"), (html_path, "--html")):
-        if path is not None and not force:
-            refuse_existing(path, option)
+        check_output(path, option, force)
     measured = measure(read_events(events))
     click.echo(measure_text(measured["groups"]))
     if out is not None:
@@ -168,21 +167,22 @@ def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: t
       commsim calibrate events.csv --pooled --params activity_median,attention_decay -o pooled.toml
     """
     from sim.calibration import evaluate, fit, output, report, space, targets
+    from sim.files import check_output
     from sim.io import read_events
     from sim.params import to_dict
-    from sim.scenarios import load_scenario
+    from sim.scenarios import check_name, load_scenario
 
     dims = space.parse_params(param_text)
     if pooled and groups:
         raise UserError("--pooled and --group contradict each other: choose one")
     if out.suffix != ".toml":
         raise UserError(f"-o {out}: expected a .toml file name (a scenario file)")
+    check_name(out.stem, f"-o {out}: the scenario's name (the file name)")
     html_path = html_path or out.with_suffix(".html")
     for path, option in ((out, "-o"), (html_path, "--html")):
-        if not force:
-            output.refuse_existing(path, option)
+        check_output(path, option, force)
     dirs = list((ctx.obj or {}).get("scenario_dirs", ()))
-    base = load_scenario(scenario, dirs)
+    base = load_scenario(scenario, dirs, bool((ctx.obj or {}).get("allow_paths")))
     table = read_events(events)
     chosen = list(groups) or None
     if not pooled and chosen is None:

@@ -9,7 +9,6 @@ takes its place, so a file that ``commsim validate`` would refuse is never writt
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import tempfile
 import textwrap
@@ -22,45 +21,11 @@ import numpy as np
 
 from sim.calibration.fit import Calibration
 from sim.errors import UserError
+from sim.files import atomic_write, refuse_existing  # noqa: F401 - the shared ones, used here
 from sim.params import toml_value
 from sim.scenarios import Scenario, load_scenario, scenario_dirs
 
 SIGNIFICANT = 4  # digits kept of a fitted value: the fit is not more precise than that
-
-
-def refuse_existing(path: Path, option: str) -> None:
-    """Raise when ``path`` exists (checked before any work, so nothing is wasted)."""
-    if path.exists():
-        raise UserError(f"{option} {path}: the file exists; add --force to replace it")
-
-
-def atomic_write(path: Path, data: str | bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file renamed into place.
-
-    Raises:
-        UserError: the folder cannot be made or the file cannot be written.
-    """
-    path = Path(path)
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as out:
-            out.write(data.encode("utf-8") if isinstance(data, str) else data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a report is not
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise UserError(f"{path}: cannot write it ({exc.strerror or exc})") from None
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def file_hash(path: Path) -> str:

@@ -85,6 +85,10 @@ def dimension(name: str, bounds: tuple[float, float] | None = None,
     allowed_hi = meta["hi"] if meta["hi"] is not None else math.inf
     if bounds is not None:
         lo, hi = bounds
+        if not (math.isfinite(lo) and math.isfinite(hi)) or lo < allowed_lo or hi > allowed_hi:
+            raise UserError(f"{source}: '{name}' range {lo:g} to {hi:g} goes outside what the "
+                            f"parameter allows ({allowed_lo:g} to {allowed_hi:g} "
+                            f"{meta['unit']}); give a range within it")
         log = lo > 0 and hi / lo >= 20
     elif name in RANGES:
         lo, hi, log = RANGES[name]

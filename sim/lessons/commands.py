@@ -38,25 +38,26 @@ def lessons_command() -> None:
 @click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
               help="Change a parameter. A lever the lesson tests changes its intervention arm; "
                    "any other parameter changes the world every arm shares. Repeatable.")
-@click.option("--replicates", type=int, default=None,
+@click.option("--replicates", type=click.IntRange(1, 10_000), default=None,
               help="Seeds per arm (default: the lesson's own).")
+@click.option("--force", is_flag=True, help="Replace the --html file if it exists.")
 def lesson_command(name: str, html_path: Path | None, assignments: tuple[str, ...],
-                   replicates: int | None) -> None:
+                   replicates: int | None, force: bool) -> None:
     """Run lesson NAME: the claim, the finding with 95% intervals, the verdict, what to try next.
     """
-    from sim.lessons import render_text, run_lesson, write_html
+    from sim.files import atomic_write, check_output
+    from sim.lessons import render_text, run_lesson
     from sim.lessons.overrides import parse_assignments
+    from sim.lessons.render import to_html
     from sim.lessons.runner import get_lesson
 
     get_lesson(name)  # an unknown name fails before the --set values are judged
     overrides = parse_assignments(assignments, source=f"lesson '{name}': --set")
+    check_output(html_path, "--html", force)  # before the runs, so that nothing is wasted
     result = run_lesson(name, overrides, replicates)
     click.echo(render_text(result))
     if html_path is not None:
-        try:
-            path = write_html(result, html_path)
-        except OSError as err:
-            raise UserError(f"--html {html_path}: cannot write the page: {err.strerror}") from None
+        path = atomic_write(html_path, to_html(result), "--html")
         click.echo(f"wrote {path}")
 
 
@@ -83,13 +84,30 @@ def viz_invocation(lesson: str | None, host: str, port: int, open_browser: bool
     return cmd, env
 
 
+def is_loopback(host: str) -> bool:
+    """Is ``host`` an address only this computer can reach (localhost, 127.x, ::1)?"""
+    import ipaddress
+
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 @click.command("viz")
 @click.option("--lesson", "lesson", default=None, metavar="NAME",
               help="Open the app on this lesson's intervention instead of the baseline.")
-@click.option("--port", type=int, default=DEFAULT_PORT, show_default=True)
-@click.option("--host", default="localhost", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=DEFAULT_PORT, show_default=True,
+              help="The TCP port to serve on (1 to 65535).")
+@click.option("--host", default="localhost", show_default=True,
+              help="The address to serve on; only this computer can reach localhost.")
+@click.option("--public", is_flag=True,
+              help="Allow a --host other computers can reach (the app has no login).")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
-def viz_command(lesson: str | None, port: int, host: str, no_browser: bool) -> None:
+def viz_command(lesson: str | None, port: int, host: str, public: bool, no_browser: bool
+                ) -> None:
     """Start the interactive app in the browser (Ctrl-C stops it).
 
     \b
@@ -99,6 +117,13 @@ def viz_command(lesson: str | None, port: int, host: str, no_browser: bool) -> N
     if importlib.util.find_spec("solara") is None:
         raise UserError("commsim viz needs the app's extra packages: "
                         "pip install -e \".[viz]\" (in the project folder)")
+    if not is_loopback(host):
+        if not public:
+            raise UserError(f"--host {host}: other computers could reach the app, which has no "
+                            "login and runs simulations for anyone; add --public if that is "
+                            "meant, or use --host localhost")
+        click.echo(f"commsim viz: warning: serving on {host}, reachable from other computers "
+                   "(no login)", err=True)
     cmd, env = viz_invocation(lesson, host, port, not no_browser)
     click.echo(f"commsim viz: serving on http://{host}:{port}/ "
                f"({'lesson ' + lesson if lesson else 'baseline'}); Ctrl-C stops it")

@@ -6,11 +6,13 @@ from pathlib import Path
 
 import click
 
+from sim.files import check_output, write_with
 from sim.report.compare import RESAMPLES, compare, default_outcomes, parse_at
 from sim.report.results import open_results
 from sim.report.text import compare_text, sensitivity_text
 
 PARTIAL_HELP = "Use the finished runs of an unfinished (interrupted) sweep."
+FORCE_HELP = "Replace the output files if they exist."
 OUTCOME_HELP = "A per-run outcome (repeat, or separate with commas) [default: the main ones]."
 
 
@@ -24,6 +26,18 @@ def _shown(path: Path) -> str:
         return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def check_png_folder(folder: Path) -> None:
+    """--png FOLDER: a folder (not a file or a link), where this user may write."""
+    from sim.errors import UserError
+    from sim.files import check_folder_for
+
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"--png {folder}: it is a file; expected a folder for the PNG files")
+    if folder.is_symlink():
+        raise UserError(f"--png {folder}: it is a symbolic link; give the folder itself")
+    check_folder_for(folder / "x.png", "--png")
 
 
 @click.command("compare")
@@ -45,9 +59,10 @@ def _shown(path: Path) -> str:
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
               help="Seed of the bootstrap.")
 @click.option("--partial", is_flag=True, help=PARTIAL_HELP)
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 def compare_command(results: Path, baseline: str | None, at: tuple[str, ...], same_point: bool,
                     outcomes: tuple[str, ...], out: Path | None, unpaired: bool, resamples: int,
-                    seed: int, partial: bool) -> None:
+                    seed: int, partial: bool, force: bool) -> None:
     """Effects of every scenario and setting against the baseline, with 95% intervals.
 
     Runs with the same seed are paired (common random numbers): the effect is the mean of the
@@ -58,6 +73,7 @@ def compare_command(results: Path, baseline: str | None, at: tuple[str, ...], sa
       commsim compare results/smoke-20250101T000000Z
       commsim compare results/shills --at shills=0 --outcome total_messages,churned
     """
+    check_output(out, "-o", force)
     r = open_results(results, partial=partial)
     point = parse_at(r, at) if at else None
     table = compare(r, _outcomes(outcomes), baseline, point, same_point or None,
@@ -71,8 +87,7 @@ def compare_command(results: Path, baseline: str | None, at: tuple[str, ...], sa
     if r.missing:
         notes.append(f"UNFINISHED: {r.missing}")
     out = out or r.path / ("compare-unpaired.csv" if unpaired else "compare.csv")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False)
+    write_with(out, lambda tmp: table.to_csv(tmp, index=False), "-o")
     click.echo(compare_text(table, resamples, seed, notes))
     click.echo(f"\nWritten: {_shown(out)}")
 
@@ -84,7 +99,9 @@ def compare_command(results: Path, baseline: str | None, at: tuple[str, ...], sa
 @click.option("--png", type=click.Path(file_okay=False, path_type=Path),
               help="Also write each figure as a PNG file in this folder (needs kaleido).")
 @click.option("--partial", is_flag=True, help=PARTIAL_HELP)
-def report_command(results: Path, out: Path | None, png: Path | None, partial: bool) -> None:
+@click.option("--force", is_flag=True, help=FORCE_HELP)
+def report_command(results: Path, out: Path | None, png: Path | None, partial: bool,
+                   force: bool) -> None:
     """One self-contained HTML report of a results folder (no network needed to view it).
 
     Activity over time, who has spoken, participation, effects with intervals, cost against
@@ -98,9 +115,12 @@ def report_command(results: Path, out: Path | None, png: Path | None, partial: b
     """
     from sim.report.html import write_report
 
+    check_output(out, "-o", force)
+    if png is not None:
+        check_png_folder(png)
     r = open_results(results, partial=partial)
     out = out or r.path / "report.html"
-    report, pngs = write_report(r, out, png)
+    report, pngs = write_report(r, out, png, force=force)
     click.echo(f"{len(report.panels)} figures: {', '.join(p.title for p in report.panels)}")
     for note in report.notes:
         click.echo(f"note: {note}")
@@ -116,8 +136,9 @@ def report_command(results: Path, out: Path | None, png: Path | None, partial: b
               help="CSV file [default: RESULTS/sensitivity.csv].")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
               help="Seed of SALib's bootstrap of the confidence intervals.")
+@click.option("--force", is_flag=True, help=FORCE_HELP)
 def sensitivity_command(results: Path, outcomes: tuple[str, ...], out: Path | None,
-                        seed: int) -> None:
+                        seed: int, force: bool) -> None:
     """Sobol or Morris sensitivity indices (SALib) of a sweep made with method = ...
 
     The experiment must declare method = "sobol" or "morris" with [vary] ranges and no sampler,
@@ -130,11 +151,11 @@ def sensitivity_command(results: Path, outcomes: tuple[str, ...], out: Path | No
     """
     from sim.report.sensitivity import analyse
 
+    check_output(out, "-o", force)
     r = open_results(results)
     table, notes = analyse(r, _outcomes(outcomes), seed)
     out = out or r.path / "sensitivity.csv"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False)
+    write_with(out, lambda tmp: table.to_csv(tmp, index=False), "-o")
     click.echo(sensitivity_text(table))
     for note in notes:
         click.echo(f"note: {note}")

@@ -214,9 +214,17 @@ def write_pngs(panels: list[Panel], folder: Path) -> list[Path]:
     return paths
 
 
-def write_report(results: Results, out: Path, png: Path | None = None) -> tuple[Report, list[Path]]:
-    """Build the report of ``results``, write it to ``out`` and, with ``png``, the PNG files."""
+def write_report(results: Results, out: Path, png: Path | None = None, force: bool = True
+                 ) -> tuple[Report, list[Path]]:
+    """Build the report of ``results``, write it to ``out`` and, with ``png``, the PNG files.
+
+    Without ``force`` no PNG file that exists is replaced (checked before anything is written).
+    """
+    from sim.files import atomic_write, refuse_existing
+
     report = build(results)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render(report), encoding="utf-8")
+    if png is not None and not force:
+        for panel in report.panels:
+            refuse_existing(png / f"{panel.key}.png", "--png")
+    atomic_write(out, render(report), "-o")
     return report, write_pngs(report.panels, png) if png else []

@@ -19,7 +19,7 @@ import pandas as pd
 
 from sim.errors import UserError, closest
 from sim.outcomes import RUN_COLUMNS
-from sim.store import DAILY, MANIFEST, PARTS, RUNS
+from sim.store import DAILY, MANIFEST, MARKER, PARTS, RUNS, SCHEMA_VERSION
 
 MAX_LISTED = 6  # missing cells named in a message before "and N more"
 
@@ -126,15 +126,14 @@ def open_results(path: str | Path, partial: bool = False) -> Results:
         raise UserError(f"{path} is a file, not a results folder")
     if not (path / MANIFEST).is_file():
         raise UserError(f"{path} is not a commsim results folder: it has no {MANIFEST}")
-    try:
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as err:
-        raise UserError(f"{path / MANIFEST}: unreadable manifest ({err})") from None
+    manifest = _manifest(path)
     if manifest.get("status") == "complete" and (path / RUNS).is_file() \
             and (path / DAILY).is_file():
-        runs, daily = pd.read_parquet(path / RUNS), pd.read_parquet(path / DAILY)
+        runs, daily = _table(path / RUNS, RUN_KEYS), _table(path / DAILY, DAILY_KEYS)
+        _check_tables(path, manifest, runs, daily, complete=True)
         return Results(path, manifest, _with_points(runs, manifest), daily)
     runs, daily, chunks = _read_parts(path, manifest)
+    _check_tables(path, manifest, runs, daily, complete=False)
     missing = _missing(path, manifest, runs, chunks)
     if not partial:
         raise UserError(f"{missing}; resume the sweep with: {_resume_command(path, manifest)}; "
@@ -142,6 +141,107 @@ def open_results(path: str | Path, partial: bool = False) -> Results:
     if runs.empty:
         raise UserError(f"{missing}: there is nothing to analyse yet")
     return Results(path, manifest, _with_points(runs, manifest), daily, missing=missing)
+
+
+RUN_KEYS = ("run_id", "scenario", "replicate", "seed")
+DAILY_KEYS = ("run_id", "day")
+
+
+def _manifest(path: Path) -> dict[str, Any]:
+    """The manifest of a results folder, checked for what the analysis reads from it."""
+    file = path / MANIFEST
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise UserError(f"{file}: unreadable manifest ({err})") from None
+    if not isinstance(manifest, dict):
+        raise UserError(f"{file}: expected a JSON object as commsim writes it, found a "
+                        f"{type(manifest).__name__}: {path} is not a commsim results folder")
+    if not isinstance(manifest.get(MARKER), int):
+        raise UserError(f"{path} is not a commsim results folder: its {MANIFEST} has no "
+                        f"'{MARKER}' key (made by another program, or by a commsim older than "
+                        "this check)")
+    if manifest[MARKER] > SCHEMA_VERSION:
+        raise UserError(f"{path} has results schema {manifest[MARKER]}, newer than this "
+                        f"commsim's {SCHEMA_VERSION}: update commsim to read it")
+    experiment = manifest.get("experiment")
+    problem = None
+    if not isinstance(experiment, dict):
+        problem = "'experiment' is not a table"
+    elif not isinstance(experiment.get("scenarios"), list) or not experiment["scenarios"] \
+            or not all(isinstance(x, str) for x in experiment["scenarios"]):
+        problem = "'experiment.scenarios' is not a list of scenario names"
+    elif not isinstance(experiment.get("points", [{}]), list) \
+            or not all(isinstance(x, dict) for x in experiment.get("points") or [{}]):
+        problem = "'experiment.points' is not a list of design points"
+    elif not isinstance(experiment.get("replicates", 1), int) \
+            or isinstance(experiment.get("replicates", 1), bool) \
+            or experiment.get("replicates", 1) < 1:
+        problem = "'experiment.replicates' is not a whole number of at least 1"
+    elif not isinstance(experiment.get("vary") or {}, dict):
+        problem = "'experiment.vary' is not a table"
+    elif not isinstance(manifest.get("chunks") or [], list):
+        problem = "'chunks' is not a list"
+    elif manifest.get("n_runs") is not None and (
+            not isinstance(manifest["n_runs"], int) or manifest["n_runs"] != _expected(experiment)):
+        problem = (f"'n_runs' = {manifest['n_runs']!r} but its experiment has "
+                   f"{_expected(experiment)} runs")
+    if problem:
+        raise UserError(f"{file}: {problem}: the manifest was edited or damaged; make the "
+                        "results again (commsim sweep ... --force)")
+    return manifest
+
+
+def _expected(experiment: dict[str, Any]) -> int:
+    return (len(experiment.get("scenarios") or []) * len(experiment.get("points") or [{}])
+            * int(experiment.get("replicates") or 1))
+
+
+def _table(file: Path, keys: tuple[str, ...]) -> pd.DataFrame:
+    """A Parquet table of a results folder, with the key columns an analysis needs."""
+    import pyarrow as pa
+
+    try:
+        table = pd.read_parquet(file)
+    except (OSError, ValueError, pa.ArrowException) as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        raise UserError(f"{file}: not a readable Parquet table ({first}); the folder is damaged "
+                        "(truncated or overwritten): make the results again") from None
+    missing = [k for k in keys if k not in table]
+    if missing:
+        raise UserError(f"{file}: no column {', '.join(map(repr, missing))}: it is not a table "
+                        "commsim wrote; make the results again")
+    for key in keys:
+        if key != "scenario" and not pd.api.types.is_integer_dtype(table[key]):
+            raise UserError(f"{file}: column '{key}' holds {table[key].dtype}, not whole numbers: "
+                            "it is not a table commsim wrote; make the results again")
+    return table
+
+
+def _check_tables(path: Path, manifest: dict[str, Any], runs: pd.DataFrame,
+                  daily: pd.DataFrame, complete: bool) -> None:
+    """Runs and days that belong to the manifest's experiment (not another's, not edited)."""
+    experiment = manifest["experiment"]
+    n_runs = _expected(experiment)
+    where = f"{path}: {RUNS if complete else PARTS + '/'}"
+    if len(runs):
+        ids = runs["run_id"].to_numpy(dtype=np.int64)
+        if ids.min() < 0 or ids.max() >= n_runs or len(np.unique(ids)) != len(ids):
+            raise UserError(f"{where} holds run ids outside 0 to {n_runs - 1} or twice: its "
+                            f"runs do not match {MANIFEST} (files from different sweeps?); make "
+                            "the results again")
+        unknown = sorted(set(runs["scenario"].astype(str)) - set(experiment["scenarios"]))
+        if unknown:
+            raise UserError(f"{where} holds scenario(s) {', '.join(unknown)} that {MANIFEST} "
+                            f"does not list ({', '.join(experiment['scenarios'])}): files from "
+                            "different sweeps?; make the results again")
+    if complete and len(runs) != n_runs:
+        raise UserError(f"{where} holds {len(runs)} runs but {MANIFEST} says {n_runs}: files "
+                        "from different sweeps, or cut short; make the results again")
+    if len(daily) and not set(np.unique(daily["run_id"].to_numpy())) <= set(
+            runs["run_id"].to_numpy().tolist()):
+        raise UserError(f"{path}: {DAILY if complete else PARTS + '/'} holds runs that "
+                        f"{RUNS} does not: files from different sweeps?; make the results again")
 
 
 def _read_parts(path: Path, manifest: dict[str, Any]
@@ -152,8 +252,8 @@ def _read_parts(path: Path, manifest: dict[str, Any]
     for chunk in manifest.get("chunks") or []:
         files = [path / PARTS / f"{kind}-{chunk['id']:05d}.parquet" for kind in ("runs", "daily")]
         if all(f.is_file() for f in files):
-            runs.append(pd.read_parquet(files[0]))
-            daily.append(pd.read_parquet(files[1]))
+            runs.append(_table(files[0], RUN_KEYS))
+            daily.append(_table(files[1], DAILY_KEYS))
     if not runs:
         return (pd.DataFrame(columns=["run_id", "scenario"]),
                 pd.DataFrame(columns=["run_id", "day"]), 0)
