@@ -356,6 +356,10 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:  # Ctrl-C while loading: nothing to keep
         click.echo("commsim: interrupted", err=True)
         return EXIT_INTERRUPTED
+    except click.UsageError as err:  # a bad option or argument: one line, like every error
+        where = err.ctx.command_path if err.ctx is not None else "commsim"
+        click.echo(f"commsim: error: {err.format_message()} (see: {where} -h)", err=True)
+        return err.exit_code
     except click.ClickException as err:
         err.show()
         return err.exit_code

@@ -114,9 +114,6 @@ def viz_command(lesson: str | None, port: int, host: str, public: bool, no_brows
     Example:
       commsim viz --lesson shills
     """
-    if importlib.util.find_spec("solara") is None:
-        raise UserError("commsim viz needs the app's extra packages: "
-                        "pip install -e \".[viz]\" (in the project folder)")
     if not is_loopback(host):
         if not public:
             raise UserError(f"--host {host}: other computers could reach the app, which has no "
@@ -124,6 +121,9 @@ def viz_command(lesson: str | None, port: int, host: str, public: bool, no_brows
                             "meant, or use --host localhost")
         click.echo(f"commsim viz: warning: serving on {host}, reachable from other computers "
                    "(no login)", err=True)
+    if importlib.util.find_spec("solara") is None:
+        raise UserError("commsim viz needs the app's extra packages: "
+                        "pip install -e \".[viz]\" (in the project folder)")
     cmd, env = viz_invocation(lesson, host, port, not no_browser)
     click.echo(f"commsim viz: serving on http://{host}:{port}/ "
                f"({'lesson ' + lesson if lesson else 'baseline'}); Ctrl-C stops it")
