@@ -352,6 +352,11 @@ CASES: dict[str, Case] = {
         ["calibrate", "{t}/e.csv", "--scenario", "{t}/s/a.toml", "-o", "{t}/fit.toml"],
         ["extends", "--allow-paths"],
         [file("e.csv", EVENTS), toml("s/a.toml", 'extends = "../x"\n')]),
+    "calibrate a group bigger than the model allows": Case(
+        ["calibrate", "{t}/big.csv", "-o", "{t}/fit.toml"],
+        ["group 'big'", "group_size", "cannot be simulated"],
+        [file("big.csv", "time,group,member,event\n" + "".join(
+            f"2024-01-{1 + i % 28:02d}T09:00:00Z,big,m{i},message\n" for i in range(6000)))]),
     # -- the app ----------------------------------------------------------------------------------
     "viz --port 70000": Case(["viz", "--port", "70000"], ["--port", "70000", "1<=x<=65535"]),
     "viz --port -5": Case(["viz", "--port", "-5"], ["--port", "-5"]),

@@ -291,3 +291,16 @@ def test_the_commit_is_read_from_the_checkout_files(tmp_path):
     (tmp_path / "wt" / ".git").write_text(f"gitdir: {worktree}\n")
     assert _commit_of_checkout(tmp_path / "wt") == sha3
     assert _commit_of_checkout(tmp_path) is None
+
+
+def test_a_fit_at_the_models_limit_does_not_advise_widening_the_range():
+    """'widen it' only where the range can be widened; at the parameter's allowed bound the
+    advice says the model cannot reach the targets."""
+    from sim.calibration.fit import _model_limit
+    from sim.calibration.space import dimension
+
+    at_bound = dimension("activity_sigma", (0.5, 4.0))  # 4 is the most the model allows
+    inner = dimension("activity_sigma", (0.5, 3.0))
+    assert _model_limit(at_bound, low=False) == 4.0
+    assert _model_limit(inner, low=False) is None
+    assert _model_limit(at_bound, low=True) is None  # 0.5 is not the allowed 0

@@ -169,7 +169,7 @@ def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: t
     from sim.calibration import evaluate, fit, output, report, space, targets
     from sim.files import check_output
     from sim.io import read_events
-    from sim.params import to_dict
+    from sim.params import resolve, to_dict
     from sim.scenarios import check_name, load_scenario
 
     dims = space.parse_params(param_text)
@@ -196,6 +196,15 @@ def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: t
     base_values = to_dict(base.params)
     accepted = evaluate.acceptance(base_values)
     contexts = [evaluate.context_for(o, base_values, accepted, arrivals) for o in observed]
+    for obs, context in zip(observed, contexts):  # targets the model cannot hold: say so now
+        try:
+            resolve({**base_values, **context.overrides()}, source="")
+        except UserError as err:
+            raise UserError(f"{events}: group '{obs.group}' ({obs.members} members seen, "
+                            f"{accepted:.3f} of invitations accepted) cannot be simulated: "
+                            f"{str(err).removeprefix(': ')}; the model's groups are smaller: "
+                            "calibrate smaller groups, or a shorter window (--max-days)"
+                            ) from None
     settings = fit.Settings(trials=trials, replicates=replicates, restarts=restarts, seed=seed)
     cal = fit.calibrate(observed, contexts, accepted, base_values, dims, settings,
                         progress=lambda line: click.echo(line, err=True))

@@ -118,13 +118,32 @@ class Calibration:
                 reasons.append(f"restarts disagree over {spread:.0%} of the range")
             if flat >= FLAT_SHARE:
                 reasons.append(f"loss flat over {flat:.0%} of the range")
-            if not EDGE <= dim.scaled(self.best[dim.name]) <= 1 - EDGE:
-                reasons.append(f"at the edge of its range: widen it ({dim.name}=LOW:HIGH)")
+            position = dim.scaled(self.best[dim.name])
+            if not EDGE <= position <= 1 - EDGE:
+                limit = _model_limit(dim, low=position < EDGE)
+                if limit is None:
+                    reasons.append(f"at the edge of its range: widen it ({dim.name}=LOW:HIGH)")
+                else:  # widening is impossible: the data ask for more than the model allows
+                    reasons.append(f"at the limit the model allows ({limit:g}): the model "
+                                   "cannot reach this group's targets through it")
             out[dim.name] = {"spread": spread, "flat_share": flat, "identified": not reasons,
                              "why": "; ".join(reasons),
                              "min": min(r.best[dim.name] for r in self.restarts),
                              "max": max(r.best[dim.name] for r in self.restarts)}
         return out
+
+
+def _model_limit(dim: Any, low: bool) -> float | None:
+    """The parameter's allowed bound at the end of ``dim``'s range it sits at, if that end is
+    the bound (so the range cannot be widened there), else None."""
+    from sim.params import info
+
+    meta = info(dim.name)
+    bound = meta.get("lo") if low else meta.get("hi")
+    edge = dim.lo if low else dim.hi
+    if bound is None or not np.isfinite(bound):
+        return None
+    return float(bound) if np.isclose(edge, bound, rtol=1e-9, atol=1e-12) else None
 
 
 def replicate_seeds(seed: int, n: int, fresh: bool = False) -> list[int]:
