@@ -41,15 +41,16 @@ def _first_existing(path: Path) -> Path:
     return Path.cwd()
 
 
-def check_folder_for(path: Path | str, option: str) -> None:
+def check_folder_for(path: Path | str, option: str, is_folder: bool = False) -> None:
     """Refuse an output whose folder cannot be made or written: a file on the way ("-o under a
-    file"), or a folder this user may not write in.
+    file"), or a folder this user may not write in. ``is_folder``: ``path`` is itself the
+    folder to write in (a results folder), not a file.
 
     Raises:
         UserError: naming the option, the path and the file or folder in the way.
     """
     path = Path(path)
-    parent = _first_existing(path.parent if str(path.parent) else Path("."))
+    parent = _first_existing(path if is_folder else path.parent)
     if not parent.is_dir():
         raise UserError(f"{option} {path}: {parent} is a file, not a folder; choose another "
                         "place")

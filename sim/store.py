@@ -302,7 +302,7 @@ def check_out_folder(path: Path, option: str = "--out") -> None:
         if path.exists() and not path.is_dir():
             raise UserError(f"{option} {path}: it is a file, not a results folder; choose "
                             "another --out")
-        check_folder_for(path / MANIFEST, option)
+        check_folder_for(path, option, is_folder=True)
     except (ValueError, OSError) as err:  # a NUL byte, a name too long
         raise UserError(f"{option} {path!r}: not a usable folder name ({err})") from None
 
