@@ -10,6 +10,9 @@
     <out>/daily.parquet        run_id, day and the daily outcome columns (by run_id, day)
     <out>/.commsim.lock        while a sweep writes the folder: its process id and host
 
+The manifest of a complete folder records the sha256 of runs.parquet and daily.parquet, so a
+table edited or taken from another sweep is recognised when the folder is read.
+
 A chunk counts as finished only once the manifest lists it, so a sweep killed at any moment
 resumes from the manifest; the final files do not depend on the workers or interruptions.
 
@@ -501,6 +504,7 @@ class ResultStore:
             if kind == "runs" and list(table["run_id"]) != list(range(self.manifest["n_runs"])):
                 raise RuntimeError(f"{self.path}: the chunks do not hold every run once")
             _write_atomic(self.path / name, lambda tmp, t=table: t.to_parquet(tmp, index=False))
+        self.manifest["files"] = {name: file_digest(self.path / name) for name in (RUNS, DAILY)}
         self.mark("complete")  # before the chunks go: a resume finds either the chunks or this
         shutil.rmtree(self.path / PARTS, ignore_errors=True)
         self.close()
@@ -517,6 +521,17 @@ class ResultStore:
     def save_manifest(self) -> None:
         """Write manifest.json atomically."""
         write_json(self.path / MANIFEST, self.manifest)
+
+
+def file_digest(path: Path) -> str:
+    """``sha256:<hex>`` of a file's bytes (recorded for the merged tables, checked on reading)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return f"sha256:{digest.hexdigest()}"
 
 
 def _ranges(ids: pd.Series) -> list[list[int]]:

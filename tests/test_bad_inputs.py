@@ -20,7 +20,7 @@ import pytest
 
 from sim.cli import main
 from sim.experiments import load_experiment
-from sim.store import LOCK, MANIFEST, FolderLock
+from sim.store import LOCK, MANIFEST, FolderLock, file_digest
 from sim.sweep import run_experiment
 
 TINY = """name = "tiny"
@@ -83,17 +83,30 @@ def edit_manifest(change: Callable[[dict], object], name: str = "res"
     return make
 
 
-def truncate(rel: str) -> Callable[[Path, Path], None]:
+def _redigest(t: Path, rel: str) -> None:
+    """Record the edited table's sha256 in its manifest, as if commsim had written it, so that
+    the checks behind the digest's are reached too."""
+    manifest = (t / rel).parent / MANIFEST
+    data = json.loads(manifest.read_text())
+    data["files"][(t / rel).name] = file_digest(t / rel)
+    manifest.write_text(json.dumps(data))
+
+
+def truncate(rel: str, redigest: bool = True) -> Callable[[Path, Path], None]:
     def make(t: Path, _: Path) -> None:
         data = (t / rel).read_bytes()
         (t / rel).write_bytes(data[: len(data) // 2])
+        if redigest:
+            _redigest(t, rel)
     return make
 
 
-def edit_table(rel: str, change: Callable[[pd.DataFrame], pd.DataFrame]
+def edit_table(rel: str, change: Callable[[pd.DataFrame], pd.DataFrame], redigest: bool = True
                ) -> Callable[[Path, Path], None]:
     def make(t: Path, _: Path) -> None:
         change(pd.read_parquet(t / rel)).to_parquet(t / rel, index=False)
+        if redigest:
+            _redigest(t, rel)
     return make
 
 
@@ -272,6 +285,19 @@ CASES: dict[str, Case] = {
     "report daily of other runs": Case(
         ["report", "{t}/res", "-o", "{t}/r.html"], ["daily.parquet", "different sweeps"],
         [results_copy(), edit_table("res/daily.parquet", lambda d: d.assign(run_id=d.run_id + 9))]),
+    "compare runs.parquet edited": Case(
+        ["compare", "{t}/res"], ["runs.parquet", "not the file this sweep wrote"],
+        [results_copy(), edit_table("res/runs.parquet", lambda d: d.assign(joined=0),
+                                    redigest=False)]),
+    "report daily.parquet cut short": Case(
+        ["report", "{t}/res", "-o", "{t}/r.html"], ["daily.parquet", "sha256 differs"],
+        [results_copy(), truncate("res/daily.parquet", redigest=False)]),
+    "compare runs of another seed": Case(
+        ["compare", "{t}/res"], ["seed", "not those of its experiment"],
+        [results_copy(), edit_table("res/runs.parquet", lambda d: d.assign(seed=d.seed + 1))]),
+    "report daily of other days": Case(
+        ["report", "{t}/res", "-o", "{t}/r.html"], ["does not hold 8 days"],
+        [results_copy(), edit_table("res/daily.parquet", lambda d: d[d.day < 4])]),
     "compare no such folder": Case(["compare", "{t}/nothing"], ["no such results folder"]),
     "compare a file": Case(["compare", "{t}/notes.txt"], ["is a file, not a results folder"],
                            [file("notes.txt")]),

@@ -19,7 +19,7 @@ import pandas as pd
 
 from sim.errors import UserError, closest
 from sim.outcomes import RUN_COLUMNS
-from sim.store import DAILY, MANIFEST, MARKER, PARTS, RUNS, SCHEMA_VERSION
+from sim.store import DAILY, MANIFEST, MARKER, PARTS, RUNS, SCHEMA_VERSION, file_digest
 
 MAX_LISTED = 6  # missing cells named in a message before "and N more"
 
@@ -129,6 +129,7 @@ def open_results(path: str | Path, partial: bool = False) -> Results:
     manifest = _manifest(path)
     if manifest.get("status") == "complete" and (path / RUNS).is_file() \
             and (path / DAILY).is_file():
+        _check_digests(path, manifest)
         runs, daily = _table(path / RUNS, RUN_KEYS), _table(path / DAILY, DAILY_KEYS)
         _check_tables(path, manifest, runs, daily, complete=True)
         return Results(path, manifest, _with_points(runs, manifest), daily)
@@ -235,13 +236,76 @@ def _check_tables(path: Path, manifest: dict[str, Any], runs: pd.DataFrame,
             raise UserError(f"{where} holds scenario(s) {', '.join(unknown)} that {MANIFEST} "
                             f"does not list ({', '.join(experiment['scenarios'])}): files from "
                             "different sweeps?; make the results again")
+    if len(runs):
+        _check_layout(path, where, experiment, runs)
     if complete and len(runs) != n_runs:
         raise UserError(f"{where} holds {len(runs)} runs but {MANIFEST} says {n_runs}: files "
                         "from different sweeps, or cut short; make the results again")
+    days = experiment.get("days")
+    if isinstance(days, int) and len(daily) and (
+            daily["day"].min() < 0 or daily["day"].max() >= days
+            or (complete and len(daily) != n_runs * days)):
+        raise UserError(f"{path}: {DAILY if complete else PARTS + '/'} does not hold {days} days "
+                        f"of every run as {MANIFEST} says (days {daily['day'].min()} to "
+                        f"{daily['day'].max()}, {len(daily)} rows): files from different sweeps?; "
+                        "make the results again")
     if len(daily) and not set(np.unique(daily["run_id"].to_numpy())) <= set(
             runs["run_id"].to_numpy().tolist()):
         raise UserError(f"{path}: {DAILY if complete else PARTS + '/'} holds runs that "
                         f"{RUNS} does not: files from different sweeps?; make the results again")
+
+
+def _check_digests(path: Path, manifest: dict[str, Any]) -> None:
+    """The merged tables are the files the sweep wrote (when the manifest records them)."""
+    recorded = manifest.get("files")
+    if not isinstance(recorded, dict):
+        return  # a folder made before the digests were recorded
+    for name in (RUNS, DAILY):
+        if name in recorded and recorded[name] != file_digest(path / name):
+            raise UserError(f"{path / name} is not the file this sweep wrote (its sha256 differs "
+                            f"from the one in {MANIFEST}): edited, or taken from another sweep; "
+                            "make the results again")
+
+
+def _check_layout(path: Path, where: str, experiment: dict[str, Any], runs: pd.DataFrame
+                  ) -> None:
+    """Each run where its id puts it: scenario, replicate, seed and design point."""
+    from sim.experiments import replicate_seed
+
+    scenarios, n_points, reps = experiment["scenarios"], len(experiment.get("points") or [{}]), \
+        int(experiment.get("replicates") or 1)
+    ids = runs["run_id"].to_numpy(dtype=np.int64)
+    replicate = ids % reps
+    point = (ids // reps) % n_points
+    wrong = []
+    if not (runs["scenario"].astype(str).to_numpy()
+            == np.array(scenarios, dtype=object)[ids // (reps * n_points)]).all():
+        wrong.append("scenario")
+    if not (runs["replicate"].to_numpy(dtype=np.int64) == replicate).all():
+        wrong.append("replicate")
+    days = experiment.get("days")
+    if "days" in runs and isinstance(days, int) and not (runs["days"] == days).all():
+        wrong.append("days")
+    seed = experiment.get("seed")
+    if isinstance(seed, int) and not isinstance(seed, bool):
+        seeds = np.array([replicate_seed(seed, r) for r in range(reps)], dtype=np.int64)
+        if not (runs["seed"].to_numpy(dtype=np.int64) == seeds[replicate]).all():
+            wrong.append("seed")
+    points = experiment.get("points") or [{}]
+    for key in experiment.get("vary") or {}:
+        if key not in runs:
+            wrong.append(key)
+            continue
+        expected = [p.get(key) for p in points]
+        if all(isinstance(v, int | float) and not isinstance(v, bool) for v in expected):
+            want = np.array(expected, dtype=np.float64)[point]
+            if not np.allclose(runs[key].to_numpy(dtype=np.float64), want, rtol=1e-12,
+                               atol=0, equal_nan=True):
+                wrong.append(key)
+    if wrong:
+        raise UserError(f"{where} does not match {MANIFEST}: the runs' {', '.join(wrong)} are "
+                        "not those of its experiment (files from different sweeps, or edited); "
+                        "make the results again")
 
 
 def _read_parts(path: Path, manifest: dict[str, Any]
