@@ -605,9 +605,8 @@ def latest_unfinished(name: str, root: Path | None = None) -> Path | None:
     root = Path(root or Path.cwd() / "results")
     found = []
     for folder in root.glob(f"{name}-*"):
-        try:
-            manifest = read_manifest(folder)
-        except (OSError, ValueError):
+        manifest = manifest_of(folder)  # commsim's folders only
+        if manifest is None or not isinstance(manifest.get("experiment"), dict | None):
             continue
         same = (manifest.get("experiment") or {}).get("name") == name
         if same and manifest.get("status") != "complete":

@@ -184,6 +184,10 @@ CASES: dict[str, Case] = {
     "sweep --resume, nothing there": Case(
         ["sweep", "smoke", "--out", "{t}/empty", "--resume", "--workers", "1"],
         ["nothing to resume"], [folder("empty")]),
+    "sweep --resume, the newest folder is not commsim's": Case(
+        ["sweep", "smoke", "--resume", "--workers", "1"], ["no unfinished results/smoke-*"],
+        [file("results/smoke-20250101T000000Z/manifest.json", "[1, 2]"),
+         file("results/smoke-20250102T000000Z/manifest.json", '{"experiment": "smoke"}')]),
     "sweep --resume with --force": Case(["sweep", "smoke", "--resume", "--force"],
                                         ["contradict"]),
     "sweep --scheduler without dask": Case(["sweep", "smoke", "--scheduler", "tcp://x:1"],

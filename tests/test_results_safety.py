@@ -304,3 +304,37 @@ def test_a_fit_at_the_models_limit_does_not_advise_widening_the_range():
     assert _model_limit(at_bound, low=False) == 4.0
     assert _model_limit(inner, low=False) is None
     assert _model_limit(at_bound, low=True) is None  # 0.5 is not the allowed 0
+
+
+# -- item 2: names from files are names, not paths -----------------------------------------------
+
+def test_paths_in_files_need_allow_paths(tmp_path, capsys):
+    """extends and an experiment's scenarios may name a file elsewhere only with --allow-paths;
+    a file beside the experiment or in a scenario folder needs nothing."""
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "base.toml").write_text("[params]\nshills = 1\n")
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "child.toml").write_text('extends = "../shared/base"\n')
+    (tmp_path / "proj" / "beside.toml").write_text("[params]\nshills = 2\n")
+    (tmp_path / "proj" / "e.toml").write_text(
+        'scenarios = ["beside.toml", "../shared/base.toml"]\nreplicates = 1\n')
+    assert main(["show", str(tmp_path / "proj" / "child.toml")]) == 2
+    assert "--allow-paths" in capsys.readouterr().err
+    assert main(["--allow-paths", "show", str(tmp_path / "proj" / "child.toml")]) == 0
+    assert "shills" in capsys.readouterr().out
+    assert main(["validate", str(tmp_path / "proj" / "e.toml")]) == 2
+    assert "../shared/base.toml" in capsys.readouterr().err
+    assert main(["--allow-paths", "validate", str(tmp_path / "proj" / "e.toml")]) == 0
+    (tmp_path / "proj" / "e.toml").write_text('scenarios = ["beside.toml"]\nreplicates = 1\n')
+    assert main(["validate", str(tmp_path / "proj" / "e.toml")]) == 0
+
+
+def test_a_name_never_leads_out_of_the_results_folder(tmp_path, monkeypatch, capsys):
+    """An experiment named "../../x" writes nothing anywhere; a plain name goes to results/."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "e.toml").write_text(
+        'name = "../../escaped"\nscenarios = ["baseline"]\nreplicates = 1\ndays = 5\n')
+    assert main(["sweep", "e.toml", "--workers", "1", "--quiet"]) == 2
+    assert "cannot be a path" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.toml"]
+    assert not (tmp_path.parent.parent / "escaped").exists()
