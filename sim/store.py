@@ -255,6 +255,31 @@ class FolderLock:
                         "starting and ending there; try again")
 
     @staticmethod
+    def holder(folder: Path) -> dict[str, Any] | None:
+        """Who is writing ``folder`` now (process id, host, since), or None if no one is."""
+        path = Path(folder) / LOCK
+        try:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return None
+        try:
+            holder = _holder(os.pread(fd, 4096, 0).decode("utf-8", "replace"))
+            try:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                return None  # nobody holds it: a stale file
+            except BlockingIOError:
+                return holder or {"pid": "?", "host": "?"}
+            except (ImportError, OSError):
+                pid = holder.get("pid")
+                alive = isinstance(pid, int) and (holder.get("host") != socket.gethostname()
+                                                  or _alive(pid))
+                return holder if alive else None
+        finally:
+            os.close(fd)
+
+    @staticmethod
     def _lock(fd: int, holder: dict[str, Any]) -> bool:
         """flock the file; without flock, judge by the recorded process."""
         try:

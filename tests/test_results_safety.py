@@ -159,6 +159,8 @@ def test_a_sweep_and_a_resume_at_once_leave_the_folder_usable(experiment_file, r
         third = main(["sweep", str(experiment_file), "--out", str(out), "--force",
                       "--workers", "1", "--quiet"])
         assert third == 2 and "being written" in capsys.readouterr().err
+        assert main(["compare", str(out)]) == 2  # not finished: says who is writing it
+        assert f"being written now by process {os.getpid()}" in capsys.readouterr().err
     finally:
         pool.go_on.set()
         writer.join()

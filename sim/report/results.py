@@ -347,7 +347,12 @@ def _missing(path: Path, manifest: dict[str, Any], runs: pd.DataFrame, chunks: i
     have = set(runs["run_id"].astype(int)) if len(runs) else set()
     gone = np.array(sorted(set(range(n_runs)) - have), dtype=np.int64)
     status = manifest.get("status") or "unknown"
-    why = {"running": "status running: a sweep is writing it, or was killed",
+    from sim.store import FolderLock
+
+    writer = FolderLock.holder(path)
+    running = (f"being written now by process {writer.get('pid')} on {writer.get('host')}"
+               if writer else "status running, but no commsim is writing it: killed")
+    why = {"running": running,
            "interrupted": "interrupted", "failed": "failed"}.get(status, f"status {status}")
     if status == "complete":
         why = f"its manifest says complete but {RUNS} or {DAILY} is missing"
