@@ -429,6 +429,8 @@ def test_the_corpus_is_large_and_covers_every_command():
 @pytest.mark.parametrize("name", list(CASES))
 def test_a_bad_input_is_one_line_exit_2_and_changes_nothing(name, results, tmp_path, capsys,
                                                             monkeypatch):
+    """One line `commsim: error: ...` with the words that name the problem, exit 2, no
+    traceback, and every file, folder and link around it as it was."""
     case = CASES[name]
     work = tmp_path / "work"
     work.mkdir()
