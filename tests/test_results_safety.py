@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -247,6 +248,7 @@ def test_a_lock_is_refused_in_this_process_too_and_released(tmp_path):
 
 # -- item 6: provenance without running anything from the user's folder --------------------------
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git to build the hostile repo")
 def test_provenance_runs_no_git_in_the_current_folder(tmp_path, monkeypatch, capsys):
     """A repository with a core.fsmonitor hook: git status would run it; commsim does not, and
     records its own commit, not that repository's."""
