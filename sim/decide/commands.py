@@ -6,12 +6,15 @@ commands.
 
 from __future__ import annotations
 
+import math
 import shlex
 from pathlib import Path
 
 import click
 
 from sim.errors import UserError
+
+MAX_FRONT_LINES = 12
 
 
 def _shown(path: Path) -> str:
@@ -33,7 +36,12 @@ def optimize_text(result) -> str:
              f"({result.simulated:,} runs of {p.days} days) in {result.seconds:.1f} s; "
              f"{int(result.trials['feasible'].sum())} within the budget of {p.budget:,.0f} yuan",
              "", f"Pareto front (search seeds), cost against {o.label}:"]
-    for row in result.front.itertuples():
+    front = result.front
+    if len(front) > MAX_FRONT_LINES:
+        lines.append(f"  ({len(front)} plans; every {math.ceil(len(front) / MAX_FRONT_LINES)}"
+                     "th shown; all in front.csv)")
+        front = front.iloc[::math.ceil(len(front) / MAX_FRONT_LINES)]
+    for row in front.itertuples():
         lines.append(f"  {row.cost_mean:>9,.0f} yuan   {getattr(row, 'obj_' + o.name):>8.3g}   "
                      + ", ".join(f"{lv.name}={_val(getattr(row, lv.name))}" for lv in p.levers))
     lines += ["", f"Plans re-scored on {p.fresh_replicates} fresh seeds (paired 95% intervals):"]

@@ -182,14 +182,25 @@ def make_sampler(kind: str, seed: int, batch: int, trials: int):
                                           n_startup_trials=max(batch, 10))
 
 
-def plan_of(levers: Sequence[Lever], params: dict[str, Any]) -> dict[str, Any]:
-    """A plan's lever values from the sampler's parameters (a lever switched off is 0)."""
+def plan_of(problem: Problem, params: dict[str, Any]) -> dict[str, Any]:
+    """A plan's lever values from the sampler's parameters: a lever switched off is 0, and the
+    start and end days of a lever that is off keep the group's values (they change nothing), so
+    that plans that act alike look alike."""
+    from sim.levers import LEVERS
+
     plan = {}
-    for lv in levers:
+    for lv in problem.levers:
         value = _native(params[lv.name])
         if lv.off and not params[lv.switch_key]:
             value = 0 if lv.integer else 0.0
-        plan[lv.name] = value
+        plan[lv.name] = float(value) if lv.as_float else value
+    start = problem.start_values()
+    group = problem.scenario.params.model_dump()
+    for lever in LEVERS:
+        if not plan.get(lever.switch, group[lever.switch]):
+            for key in (f"{lever.name}_start", f"{lever.name}_end"):
+                if key in plan:
+                    plan[key] = start[key]
     return plan
 
 
@@ -259,7 +270,7 @@ def search(problem: Problem, evaluator: Evaluator, done: pd.DataFrame | None = N
                                      problem.batch, problem.trials)
         n = min(problem.batch, problem.trials - len(rows))
         asked = [study.ask(dists) for _ in range(n)]
-        plans = [plan_of(problem.levers, t.params) for t in asked]
+        plans = [plan_of(problem, t.params) for t in asked]
         runs, _ = evaluator.runs(plans, seeds)
         for i, (trial, plan) in enumerate(zip(asked, plans)):
             s = score(runs[runs["candidate"] == i], problem)
@@ -358,6 +369,7 @@ def rescore(problem: Problem, evaluator: Evaluator, chosen: pd.DataFrame,
     names_lv = [lv.name for lv in problem.levers]
     start = problem.start_values()
     plans = [start] + [{k: _native(row[k]) for k in names_lv} for _, row in chosen.iterrows()]
+    plans = [plans[0]] + [p for p in plans[1:] if p != start]  # the start is always scored
     seeds = replicate_seeds(problem.seed, problem.fresh_replicates, fresh=True)
     runs, daily = evaluator.runs(plans, seeds, daily=True)
     by = {i: g.sort_values("seed") for i, g in runs.groupby("candidate")}

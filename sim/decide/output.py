@@ -144,6 +144,12 @@ def scenario_text(name: str, description: str, overrides: dict[str, Any], days: 
     return "\n".join(lines) + "\n"
 
 
+def _short(value: Any) -> str:
+    if isinstance(value, float) and math.isfinite(value) and value != int(value):
+        return f"{value:.3g}"
+    return toml_value(value)
+
+
 def write_plans(result: Optimised, folder: Path) -> list[Path]:
     """plans/start.toml, plans/plan_NN.toml and plans/plans.toml; each scenario is loaded back
     (as ``commsim run`` would) before the next is written."""
@@ -160,7 +166,8 @@ def write_plans(result: Optimised, folder: Path) -> list[Path]:
             scores = r.scores[r.scores["plan"] == name].set_index("outcome")
             said = "; ".join(f"{o.label}: {scores.loc[o.name, 'mean']:.4g}"
                              for o in p.objectives)
-            levers = ", ".join(f"{k} = {toml_value(v)}" for k, v in plan.items())
+            levers = ", ".join(f"{k} = {_short(v)}" for k, v in plan.items()
+                               if v != r.plans[0][k]) or "no lever changed"
             text = (f"A plan found by commsim optimize ({p.name}): {levers}. On "
                     f"{p.fresh_replicates} fresh seeds over {p.days} days it cost "
                     f"{scores.loc['cost', 'mean']:,.0f} yuan on average (budget "

@@ -79,6 +79,7 @@ class Lever:
     integer: bool = False
     choices: tuple[Any, ...] = ()
     off: bool = False  # the range is "off (0), or on between low and high"
+    as_float: bool = False  # searched in whole steps (days) but stored as a float parameter
 
     @property
     def switch_key(self) -> str:
@@ -104,7 +105,7 @@ class Lever:
         if self.choices:
             return {"name": self.name, "choices": list(self.choices)}
         return {"name": self.name, "low": self.low, "high": self.high, "integer": self.integer,
-                "off": self.off}
+                "off": self.off, "as_float": self.as_float}
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,8 @@ def parse_lever(name: str, spec: Any, where: str) -> Lever:
         # searching "off, or on from the smallest setting up" keeps off one choice away.
         return Lever(name, 1.0 if kind is int else high / 100, high, integer=kind is int,
                      off=True)
+    if kind is float and info(name)["unit"] == "day":  # start and end days: whole days
+        return Lever(name, math.ceil(low), math.floor(high), integer=True, as_float=True)
     return Lever(name, low, high, integer=kind is int)
 
 
