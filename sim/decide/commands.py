@@ -38,8 +38,8 @@ def optimize_text(result) -> str:
              "", f"Pareto front (search seeds), cost against {o.label}:"]
     front = result.front
     if len(front) > MAX_FRONT_LINES:
-        lines.append(f"  ({len(front)} plans; every {math.ceil(len(front) / MAX_FRONT_LINES)}"
-                     "th shown; all in front.csv)")
+        lines.append(f"  ({len(front)} plans; one in {math.ceil(len(front) / MAX_FRONT_LINES)}"
+                     " shown; all in front.csv)")
         front = front.iloc[::math.ceil(len(front) / MAX_FRONT_LINES)]
     for row in front.itertuples():
         lines.append(f"  {row.cost_mean:>9,.0f} yuan   {getattr(row, 'obj_' + o.name):>8.3g}   "
@@ -184,4 +184,108 @@ def optimize_command(ctx: click.Context, problem: str | None, scenario: str | No
                f"{_shown(out / 'plans' / 'plans.toml')} then commsim compare on its folder")
 
 
-COMMANDS = [optimize_command]
+def discover_text(d) -> str:
+    """The rule in words, the box, its stability and CART's view."""
+    lines = [f"{d.runs} runs ({d.points} design points) over {len(d.inputs)} inputs: "
+             f"{', '.join(d.inputs)}",
+             f"condition: {d.condition.text} ({d.condition.words}): met by {d.hits} runs "
+             f"({d.base_rate:.0%}); judged run by run, replicates of a design point count "
+             "separately", "", "Rule (PRIM):", f"  {d.rule_text()}", "",
+             f"Box limits (quasi-p-value; stability over {_resamples(d)} bootstrap resamples "
+             "of the design points):"]
+    stab = d.stability.set_index("input") if len(d.stability) else None
+    for lim in d.box.limits:
+        line = f"  {lim.text():<40} p = {lim.qp:.2g}"
+        if stab is not None and lim.name in stab.index:
+            row = stab.loc[lim.name]
+            line += f"; restricted in {row['restricted_share']:.0%} of resamples"
+            if lim.low is not None and row["low_p05"] == row["low_p05"]:
+                line += f", lower limit {_g(row['low_p05'])} to {_g(row['low_p95'])}"
+            if lim.high is not None and row["high_p05"] == row["high_p05"]:
+                line += f", upper limit {_g(row['high_p05'])} to {_g(row['high_p95'])}"
+        lines.append(line)
+    if stab is not None:
+        others = stab[(~stab["in_box"]) & (stab["restricted_share"] >= 0.25)]
+        for name, row in others.iterrows():
+            lines.append(f"  ({name} is not in the box but restricted in "
+                         f"{row['restricted_share']:.0%} of resamples)")
+    lines.append(f"  coverage {d.box.coverage:.0%}, density {d.box.density:.0%}, "
+                 f"{d.box.n} runs inside ({d.box.mass:.0%} of all), peeling step {d.box.step} "
+                 f"of {len(d.trajectory) - 1}")
+    if d.cart is not None and len(d.cart):
+        good = d.cart[d.cart["coverage"] >= 0.1].head(2)
+        lines += ["", "Second view (CART leaves, densest with coverage >= 10%):"]
+        for row in good.itertuples():
+            lines.append(f"  {row.rule}: density {row.density:.0%}, coverage {row.coverage:.0%}")
+    lines += [f"note: {n}" for n in d.notes]
+    return "\n".join(lines)
+
+
+def _g(v: float) -> str:
+    return f"{v:.0f}" if abs(v) >= 100 else f"{v:.3g}"
+
+
+def _resamples(d) -> int:
+    return int(d.stability["resamples"].max()) if len(d.stability) else 0
+
+
+@click.command("discover")
+@click.argument("results", type=click.Path(path_type=Path))
+@click.argument("condition")
+@click.option("--min-coverage", type=click.FloatRange(0.01, 1.0), default=0.5,
+              show_default=True,
+              help="The box shown is the densest covering at least this share of the runs that "
+                   "meet the condition.")
+@click.option("--bootstrap", "resamples", type=click.IntRange(0, 10_000), default=20,
+              show_default=True, help="Resamples of the design points for the limits' "
+                                      "stability (0: none).")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
+              help="Seed of the bootstrap.")
+@click.option("--input", "input_names", multiple=True, metavar="NAME",
+              help="Only these inputs (repeat) [default: every varied parameter].")
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="The page [default: RESULTS/discover.html]; the tables go beside it.")
+@click.option("--partial", is_flag=True, help="Use the finished runs of an unfinished sweep.")
+def discover_command(results: Path, condition: str, min_coverage: float, resamples: int,
+                     seed: int, input_names: tuple[str, ...], out: Path | None,
+                     partial: bool) -> None:
+    """When does CONDITION hold? Scenario discovery (PRIM) on a sweep's results folder.
+
+    CONDITION is judged per run: silent_by_day_90, "members_final < 100",
+    "active_members_d90 < 10", "profit < 0", silent, "not silent".
+
+    \b
+    Examples:
+      commsim sweep playbook_worlds --out results/worlds
+      commsim discover results/worlds "active_members_d90 < 10"
+    """
+    from sim.decide.discover import discover, parse_condition
+    from sim.decide.output import write_text
+    from sim.decide.pages import discover_page
+    from sim.errors import closest
+    from sim.report.results import open_results
+
+    r = open_results(results, partial=partial)
+    cond = parse_condition(condition, r.runs, str(r.path))
+    names = list(input_names) or list(r.varied)
+    known = list(r.varied) + (["scenario"] if len(r.scenarios) > 1 else [])
+    for name in names:
+        if name not in known:
+            raise UserError(f"--input {name}: not an input of {r.path}{closest(name, known)}; "
+                            f"its inputs: {', '.join(known) or 'none'}")
+    if not input_names and len(r.scenarios) > 1:
+        names.append("scenario")
+    clusters = (r.runs["scenario"].astype(str) + "#" + r.runs["point"].astype(str)).to_numpy()
+    d = discover(r.runs, names, cond, clusters, str(r.path), min_coverage, resamples, seed)
+    out = out or r.path / "discover.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stem = out.with_suffix("")
+    d.trajectory.to_csv(f"{stem}_trajectory.csv", index=False)
+    d.stability.to_csv(f"{stem}_stability.csv", index=False)
+    write_text(out, discover_page(d, r.path.name))
+    click.echo(discover_text(d))
+    click.echo(f"\nWritten: {_shown(out)}, {_shown(Path(f'{stem}_trajectory.csv'))}, "
+               f"{_shown(Path(f'{stem}_stability.csv'))}")
+
+
+COMMANDS = [optimize_command, discover_command]

@@ -10,9 +10,10 @@ Runs, not design points
 
 Which box
     PRIM peels the input space step by step (the peeling trajectory: coverage falls, density
-    rises). The box shown is the densest one whose coverage is at least ``min_coverage``; limits
-    whose quasi-p-value is above 0.05 (a restriction the data do not support) are then dropped
-    with the library's ``drop_restriction``.
+    rises). Among the steps covering at least ``min_coverage`` of the runs meeting the condition,
+    the box shown is the one covering most whose density is within 2 percentage points of the
+    densest; limits whose quasi-p-value is above 0.05 (a restriction the data do not support)
+    are then dropped (whole inputs with the library's ``drop_restriction``).
 
 How stable
     The box is found again on ``bootstrap`` resamples of the design points (each drawn with all
@@ -23,7 +24,6 @@ How stable
 
 from __future__ import annotations
 
-import math
 import operator
 import re
 import warnings
@@ -46,6 +46,7 @@ SIGNIFICANCE = 0.05
 BOOTSTRAP = 20
 PEEL_ALPHA = 0.05
 MASS_MIN = 0.05
+DENSITY_SLACK = 0.02  # a box this much less dense but covering more is preferred
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,7 @@ def parse_condition(text: str, runs: pd.DataFrame, where: str) -> Condition:
         except ValueError:
             raise UserError(f"{where}: condition {text!r}: {value!r} is not a number") from None
         _check(name, known, text, where)
-        unit = "" if not math.isfinite(number) else f"{number:g}"
-        return Condition(text, name, op, number, f"{name.replace('_', ' ')} {WORDS[op]} {unit}")
+        return Condition(text, name, op, number, f"{_words(name)} {WORDS[op]} {number:g}")
     if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
         _check(name, known, text, where)
         values = _column(runs, name).dropna()
@@ -114,9 +114,18 @@ def parse_condition(text: str, runs: pd.DataFrame, where: str) -> Condition:
         if negate:
             return Condition(text, name, "==", 0.0, f"not {name.replace('_', ' ')}")
         return Condition(text, name, None, None, name.replace("_", " "))
+
     raise UserError(f"{where}: condition {text!r}: expected NAME OP NUMBER (e.g. "
                     "\"members_final < 100\"), a true/false outcome (\"silent\", \"not silent\") "
                     "or silent_by_day_N")
+
+
+def _words(name: str) -> str:
+    """An outcome in words: its description up to the first parenthesis or comma."""
+    from sim.outcomes import RUN_COLUMNS
+
+    doc = "revenue minus cost (yuan)" if name == "profit" else RUN_COLUMNS.get(name, name)
+    return re.split(r" \(|, | as a ", doc)[0]
 
 
 def _check(name: str, known: list[str], text: str, where: str) -> None:
@@ -191,35 +200,57 @@ def inputs(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     return x.reset_index(drop=True)
 
 
+def choose_step(trajectory: pd.DataFrame, min_coverage: float) -> int:
+    """The step shown: among steps covering at least ``min_coverage``, the one with the highest
+    coverage whose density is within :data:`DENSITY_SLACK` of the highest density there."""
+    ok = trajectory[trajectory["coverage"] >= min_coverage - 1e-12]
+    if ok.empty:
+        return 0
+    near = ok[ok["density"] >= ok["density"].max() - DENSITY_SLACK]
+    return int(near.sort_values(["coverage", "density"], ascending=False).index[0])
+
+
 def find_box(x: pd.DataFrame, y: np.ndarray, min_coverage: float = MIN_COVERAGE,
              peel_alpha: float = PEEL_ALPHA, drop: bool = True) -> tuple[Box, pd.DataFrame]:
-    """PRIM's box (the densest with coverage >= ``min_coverage``) and its peeling trajectory."""
+    """PRIM's box (see :func:`choose_step`) and its peeling trajectory.
+
+    With ``drop``, an input neither of whose limits is significant (quasi-p-value above 0.05) is
+    released with the library's ``drop_restriction``, and a single limit that is not significant
+    is not stated (it sits at the edge of the data, not on a change in the condition).
+    """
     prim = _prim()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        p = prim.Prim(x, y.astype(bool), threshold=0.0, peel_alpha=peel_alpha,
+        p = prim.Prim(x, y.astype(bool), threshold=0.5, peel_alpha=peel_alpha,
                       mass_min=MASS_MIN)
         box = p.find_box()
         trajectory = box.peeling_trajectory.copy()
-        ok = trajectory[trajectory["coverage"] >= min_coverage - 1e-12]
-        step = int(ok["density"].idxmax()) if len(ok) else 0
+        step = choose_step(trajectory, min_coverage)
         box.select(step)
         if drop:
-            for name, qp in _quasi_p(box, step).items():
-                if qp > SIGNIFICANCE and name in _restricted(p.box_init, box.box_lims[step]):
+            for name, (q_lo, q_hi) in _quasi_p(box, step).items():
+                if min(q_lo, q_hi) > SIGNIFICANCE and name in _restricted(p.box_init,
+                                                                           box.box_lims[step]):
                     box.drop_restriction(name)
     lims = box.box_lims[box._cur_box]
-    qps = _quasi_p(box, box._cur_box) if drop else {}
+    qps = _quasi_p(box, box._cur_box)
     limits = []
     for name in _restricted(p.box_init, lims):
         init = p.box_init[name]
+        q_lo, q_hi = qps.get(name, (np.nan, np.nan))
         if isinstance(x[name].dtype, pd.CategoricalDtype):
-            limits.append(Limit(name, None, None, np.nan, np.nan, qps.get(name, np.nan),
+            limits.append(Limit(name, None, None, np.nan, np.nan, np.nanmin([q_lo, q_hi]),
                                 tuple(sorted(lims[name][0]))))
             continue
         lo, hi = float(lims[name][0]), float(lims[name][1])
-        limits.append(Limit(name, lo if lo > init[0] else None, hi if hi < init[1] else None,
-                            float(init[0]), float(init[1]), qps.get(name, np.nan)))
+        keep_lo = lo > init[0] and not (drop and q_lo > SIGNIFICANCE)
+        keep_hi = hi < init[1] and not (drop and q_hi > SIGNIFICANCE)
+        if not (keep_lo or keep_hi):
+            continue
+        qp = float(np.nanmin([q if k else np.nan for q, k in ((q_lo, keep_lo), (q_hi, keep_hi))]
+                             + [np.inf]))
+        limits.append(Limit(name, lo if keep_lo else None, hi if keep_hi else None,
+                            float(init[0]), float(init[1]), qp))
     inside = int(round(box.mass * len(y)))
     return Box(limits, float(box.coverage), float(box.density), float(box.mass), inside,
                step), trajectory
@@ -237,15 +268,18 @@ def _restricted(init: pd.DataFrame, lims: pd.DataFrame) -> list[str]:
     return out
 
 
-def _quasi_p(box, i: int) -> dict[str, float]:
+def _quasi_p(box, i: int) -> dict[str, tuple[float, float]]:
+    """The library's quasi-p-values of each restricted input's lower and upper limit (NaN: that
+    side is not restricted)."""
     try:
         table = box.inspect(i, style="data")[0][1]
     except Exception:  # noqa: BLE001 - an inspection detail must not stop the analysis
         return {}
     out = {}
     for name, row in table.iterrows():
-        values = [v for v in row.filter(like="qp").to_numpy(dtype=float) if np.isfinite(v)]
-        out[str(name)] = max(values) if values else float("nan")
+        values = list(row.to_numpy()[2:4].astype(float)) + [np.nan, np.nan]
+        out[str(name)] = (np.nan_to_num(values[0], nan=np.inf),
+                          np.nan_to_num(values[1], nan=np.inf))
     return out
 
 

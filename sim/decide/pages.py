@@ -157,3 +157,127 @@ def optimize_page(result: Optimised) -> str:
                       "seeds, 95% interval). Levers whose interval crosses zero add nothing "
                       "clear: a cheaper plan would drop them.", contrib))
     return _page(f"commsim optimize: {p.name}", parts)
+
+
+# -- discover -------------------------------------------------------------------------------------
+
+def tradeoff_figure(d):
+    """PRIM's peeling trajectory: coverage against density, the chosen box marked."""
+    import plotly.graph_objects as go
+
+    t = d.trajectory
+    fig = go.Figure(go.Scatter(x=t["coverage"], y=t["density"], mode="lines+markers",
+                               marker=dict(color=t["res_dim"], colorscale="Viridis",
+                                           showscale=True,
+                                           colorbar=dict(title="inputs<br>restricted")),
+                               text=[f"step {i}" for i in t.index], name="peeling steps"))
+    fig.add_trace(go.Scatter(x=[d.box.coverage], y=[d.box.density], mode="markers+text",
+                             text=["chosen box"], textposition="top right",
+                             marker=dict(size=14, color="#d62728", symbol="diamond"),
+                             name="chosen box"))
+    fig.update_xaxes(title="coverage: share of the runs meeting the condition inside the box",
+                     range=[0, 1.02])
+    fig.update_yaxes(title="density: share of the runs in the box meeting it", range=[0, 1.02])
+    return _style(fig, 460)
+
+
+def limits_figure(d):
+    """Each input's range, and the box's limits on it (with the bootstrap's spread)."""
+    import plotly.graph_objects as go
+
+    names = [lim.name for lim in d.box.limits]
+    if not names:
+        return None
+    fig = go.Figure()
+    stab = d.stability.set_index("input") if len(d.stability) else None
+    for i, lim in enumerate(d.box.limits):
+        if lim.categories is not None:
+            continue
+        span = lim.full_high - lim.full_low or 1.0
+        lo = (lim.low if lim.low is not None else lim.full_low)
+        hi = (lim.high if lim.high is not None else lim.full_high)
+        fig.add_trace(go.Scatter(x=[0, 1], y=[i, i], mode="lines", showlegend=i == 0,
+                                 line=dict(color="#ccc", width=10), name="range swept"))
+        fig.add_trace(go.Scatter(x=[(lo - lim.full_low) / span, (hi - lim.full_low) / span],
+                                 y=[i, i], mode="lines+text", showlegend=i == 0,
+                                 text=[f"{lo:.3g}", f"{hi:.3g}"], textposition="top center",
+                                 line=dict(color="#1f77b4", width=10), name="the box"))
+        if stab is not None and lim.name in stab.index:
+            row = stab.loc[lim.name]
+            for a, b, which in ((row["low_p05"], row["low_p95"], lim.low),
+                                (row["high_p05"], row["high_p95"], lim.high)):
+                if which is not None and a == a:
+                    fig.add_trace(go.Scatter(
+                        x=[(a - lim.full_low) / span, (b - lim.full_low) / span], y=[i - 0.2] * 2,
+                        mode="lines", line=dict(color="#d62728", width=3), showlegend=False,
+                        name="bootstrap 5-95%"))
+    fig.update_yaxes(tickvals=list(range(len(names))), ticktext=names, autorange="reversed")
+    fig.update_xaxes(title="position in the range swept (0 = lowest, 1 = highest); red: where "
+                           "the limit falls in 90% of bootstrap resamples", range=[-0.05, 1.05])
+    return _style(fig, 140 + 60 * len(names))
+
+
+def scatter_figure(d):
+    """The runs on the two most important inputs, coloured by the condition, with the box."""
+    import plotly.graph_objects as go
+
+    a, b = (d.important(2) + [None])[:2]
+    if b is None:
+        return None
+    fig = go.Figure()
+    for value, name, colour in ((False, "does not meet it", "rgba(120,120,120,0.45)"),
+                                (True, "meets the condition", "rgba(214,39,40,0.75)")):
+        mask = d.y == value
+        fig.add_trace(go.Scatter(x=d.x.loc[mask, a], y=d.x.loc[mask, b], mode="markers",
+                                 name=name, marker=dict(color=colour, size=6)))
+    lims = {lim.name: lim for lim in d.box.limits}
+
+    def edge(name: str) -> tuple[float, float]:
+        lim = lims.get(name)
+        lo, hi = float(d.x[name].min()), float(d.x[name].max())
+        if lim is None or lim.categories is not None:
+            return lo, hi
+        return (lim.low if lim.low is not None else lo), (lim.high if lim.high is not None else hi)
+
+    (x0, x1), (y0, y1) = edge(a), edge(b)
+    fig.add_shape(type="rect", x0=x0, x1=x1, y0=y0, y1=y1, line=dict(color="#1f77b4", width=3))
+    fig.update_xaxes(title=a)
+    fig.update_yaxes(title=b)
+    return _style(fig, 520)
+
+
+def discover_page(d, folder: str) -> str:
+    """The whole page of a discovery."""
+    intro = (f"<p><b>{html.escape(d.rule_text())}</b></p><p>{d.runs} runs of {folder} "
+             f"({d.points} design points); the condition <code>{html.escape(d.condition.text)}"
+             "</code> is judged run by run, so density is the chance that a run inside the box "
+             "meets it (replicate noise included). Stability: the box found again on "
+             f"{int(d.stability['resamples'].max()) if len(d.stability) else 0} bootstrap "
+             "resamples of the design points (replicates kept together).</p>")
+    parts = [("The rule", "", intro),
+             ("Trade-off: coverage against density",
+              "Each point is a step of PRIM's peeling: the box shrinks, so it holds fewer of the "
+              "runs that meet the condition (coverage) but a larger share of its runs meet it "
+              "(density). The chosen box is the densest with enough coverage.",
+              tradeoff_figure(d))]
+    lim = limits_figure(d)
+    if lim is not None:
+        parts.append(("The box's limits", "Blue: the box on each restricted input, within the "
+                      "range the sweep covered; red: how far each limit moves between bootstrap "
+                      "resamples. A limit that moves across most of the range is not to be "
+                      "trusted.", lim))
+    sc = scatter_figure(d)
+    if sc is not None:
+        parts.append(("The runs on the two most important inputs",
+                      "Each run on the two inputs the box restricts most surely; red runs meet "
+                      "the condition; the blue rectangle is the box on these two inputs (other "
+                      "inputs' limits apply too).", sc))
+    parts.append(("Tables", "The box's inputs with the library's quasi-p-values, and the "
+                  "bootstrap's stability.", _table(pd.DataFrame([
+                      {"input": x.name, "limit": x.text(), "quasi-p-value": x.qp}
+                      for x in d.box.limits])) + _table(d.stability)))
+    if d.cart is not None and len(d.cart):
+        parts.append(("Second view: CART", "The leaves of a classification tree (ema-workbench's "
+                      "CART) as boxes, densest first: where it agrees with PRIM, the rule is "
+                      "not an artefact of peeling.", _table(d.cart.head(8))))
+    return _page(f"commsim discover: {d.condition.text}", parts)
