@@ -199,3 +199,31 @@ def test_problem_mistakes_are_one_line_user_errors(tmp_path):
     bad.write_text('scenario = "baseline"\nbudget = 100\nbudgte = 3\n')
     with pytest.raises(UserError, match="did you mean 'budget'"):
         load_problem(bad)
+
+
+def test_optimize_command_writes_plans_that_run_and_resumes(tmp_path, capsys):
+    """`commsim optimize` with flags prints the front and the plans with intervals, writes plan
+    scenario files that `commsim run` accepts and an experiment of them; an existing folder needs
+    --resume or --force (one line, exit 2); --resume of a finished search gives the same
+    plans."""
+    from sim.cli import main
+
+    out = tmp_path / "opt"
+    args = ["optimize", "--scenario", "baseline", "--budget", "1500", "--days", "30",
+            "--lever", "content_every=0:7", "--lever", "checkin=false,true",
+            "--objective", "max active_members_d30", "--trials", "8", "--batch", "4",
+            "--replicates", "3", "--fresh-replicates", "4", "--quiet", "--out", str(out)]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "Pareto front" in text and "95% CI" in text and "yuan" in text
+    plans = sorted((out / "plans").glob("plan_*.toml"))
+    assert plans and (out / "plans" / "plans.toml").is_file()
+    assert (out / "optimize.html").is_file() and (out / "trials.parquet").is_file()
+    first = pd.read_csv(out / "scores.csv")
+    assert main(["run", str(plans[0]), "--replicates", "2", "--days", "5",
+                 "--out", str(tmp_path / "run")]) == 0
+    capsys.readouterr()
+    assert main(args) == 2
+    assert capsys.readouterr().err.startswith("commsim: error:")
+    assert main([*args, "--resume"]) == 0
+    pd.testing.assert_frame_equal(first, pd.read_csv(out / "scores.csv"))
