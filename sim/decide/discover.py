@@ -370,7 +370,7 @@ class Discovery:
         """The box in plain words, with its density and coverage."""
         return (f"{self.condition.words} in {self.box.density:.0%} of runs when "
                 f"{self.box.rule()} (covers {self.box.coverage:.0%} of the {self.hits} runs "
-                f"that {_verb(self.condition)}; {self.base_rate:.0%} of all {self.runs} runs)")
+                f"where it holds; it holds in {self.base_rate:.0%} of all {self.runs} runs)")
 
     def important(self, n: int = 2) -> list[str]:
         """The box's inputs, most supported first (lowest quasi-p-value), topped up with others."""
@@ -378,10 +378,6 @@ class Discovery:
         names = [lim.name for lim in ranked]
         names += [c for c in self.inputs if c not in names]
         return names[:n]
-
-
-def _verb(c: Condition) -> str:
-    return c.words if c.words.startswith(("fell", "not")) else f"meet it ({c.text})"
 
 
 def discover(runs: pd.DataFrame, input_names: list[str], condition: Condition,
