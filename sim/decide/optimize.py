@@ -137,8 +137,16 @@ class EngineEvaluator(Evaluator):
 
     def close(self) -> None:
         pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        if pool is None:
+            return
+        # as sim.executors.ProcessExecutor.close: after Ctrl-C, end the workers at once
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(timeout=5)
 
 
 # -- the search -----------------------------------------------------------------------------------
