@@ -23,8 +23,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--trials", type=int, default=120)
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--sampler", default="nsga2", choices=["nsga2", "tpe"])
     args = parser.parse_args()
-    found: dict[str, list[float]] = {"nsga2": [], "random": []}
+    found: dict[str, list[float]] = {args.sampler: [], "random": []}
     started = time.perf_counter()
     reference = None
     for seed in range(args.seeds):
@@ -42,11 +43,11 @@ def main() -> None:
             print(f"seed {seed} {sampler:>6}: hypervolume {found[sampler][-1]:>9,.0f} "
                   f"members x yuan; best plan within budget {best:.1f} members posting on "
                   "day 90", flush=True)
-    a, b = np.array(found["nsga2"]), np.array(found["random"])
-    print(f"\n{args.trials} evaluations, {args.seeds} optimiser seeds: NSGA-II mean "
+    a, b = np.array(found[args.sampler]), np.array(found["random"])
+    print(f"\n{args.trials} evaluations, {args.seeds} optimiser seeds: {args.sampler} mean "
           f"{a.mean():,.0f}, random search mean {b.mean():,.0f} members x yuan (ratio "
-          f"{a.mean() / b.mean():.2f}); NSGA-II ahead in {int((a > b).sum())} of {args.seeds} "
-          f"seeds; {time.perf_counter() - started:.0f} s")
+          f"{a.mean() / b.mean():.2f}); {args.sampler} ahead in {int((a > b).sum())} of "
+          f"{args.seeds} seeds; {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":
