@@ -38,6 +38,7 @@ EXPECTED = {
     "referral": (SUPPORTED, +1),
     "campaign": (PARTLY, +1),
     "profit": (SUPPORTED, +1),
+    "playbook_limits": (NOT_SUPPORTED, +1),
 }
 LESSON_BUDGET = 30.0  # seconds a lesson may take with its default replicates (one core)
 

@@ -13,6 +13,7 @@ from sim.lessons import (
     know_trust_interact,
     moderation,
     owner,
+    playbook_limits,
     profit,
     red_packets,
     referral,
@@ -30,7 +31,7 @@ from sim.lessons.runner import get_lesson, run_lesson
 LESSONS: dict[str, Lesson] = {m.LESSON.name: m.LESSON for m in (
     silence_law, shills, owner, survey_split, content, thresholds, moderation, group_size,
     know_trust_interact, similarity, commercial_cadence, rituals, red_packets, referral,
-    campaign, profit,
+    campaign, profit, playbook_limits,
 )}
 
 __all__ = ["LESSONS", "Estimate", "Lesson", "LessonResult", "get_lesson", "interval",
