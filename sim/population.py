@@ -49,8 +49,8 @@ def draw_traits(state: State, run: np.ndarray, key: np.ndarray, topic: np.ndarra
     willing = willing_u < p.share_willing[run]
     # willingness to pay: lognormal around the median, far lower for the unable or unwilling (P10)
     wtp = p.wtp_median[run] * np.exp(box_muller(wtp1, wtp2)) * \
-        np.where(able, 1.0, 0.15) * np.where(willing, 1.0, 0.3)
-    wtp = np.where(ptype == SPAMMER, 0.5, wtp)  # spammers have nothing to lose (P7)
+        np.where(able, 1.0, p.wtp_unable[run]) * np.where(willing, 1.0, p.wtp_unwilling[run])
+    wtp = np.where(ptype == SPAMMER, p.wtp_spammer[run], wtp)  # nothing to lose (P7)
     n_cities, n_cohorts = p.n_cities[run], p.n_cohorts[run]
     city = np.where(city >= 0, city, np.floor(city_u * n_cities)).astype(np.int64)
     cohort = np.where(cohort >= 0, cohort, np.floor(cohort_u * n_cohorts)).astype(np.int64)

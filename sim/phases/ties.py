@@ -69,8 +69,9 @@ def _form(state: State, a: np.ndarray, b: np.ndarray, rate: Column, stream: int,
     m, pe = state.members, state.people
     if a.size == 0:
         return
-    formed = _formed(a, b, m.person, m.run, m.key, pe.city, pe.cohort, pe.interest, rate.all,
-                     stream_base(state.run_keys, stream, day))
+    formed = _formed(
+        a=a, b=b, person=m.person, run=m.run, key=m.key, city=pe.city, cohort=pe.cohort,
+        interest=pe.interest, rate=rate.all, base=stream_base(state.run_keys, stream, day))
     add_ties(state, a[formed], b[formed])
 
 
