@@ -35,10 +35,11 @@ def draw_traits(state: State, run: np.ndarray, key: np.ndarray, topic: np.ndarra
     interest); ``city``/``cohort`` are fixed values or -1 for a random draw (P14: friends resemble).
     """
     p = state.p
-    streams = (Stream.TRAIT_ACTIVITY, Stream.TRAIT_ACTIVITY + 1000, Stream.TRAIT_TYPE,
-               Stream.TRAIT_ABLE, Stream.TRAIT_WILLING, Stream.TRAIT_WTP, Stream.TRAIT_WTP + 1000,
+    second = Stream.second
+    streams = (Stream.TRAIT_ACTIVITY, second(Stream.TRAIT_ACTIVITY), Stream.TRAIT_TYPE,
+               Stream.TRAIT_ABLE, Stream.TRAIT_WILLING, Stream.TRAIT_WTP, second(Stream.TRAIT_WTP),
                Stream.TRAIT_CITY, Stream.TRAIT_COHORT, Stream.TRAIT_INTEREST,
-               Stream.TRAIT_INTEREST + 1000, Stream.TRAIT_TRUST, Stream.TRAIT_TRUST + 1000)
+               second(Stream.TRAIT_INTEREST), Stream.TRAIT_TRUST, second(Stream.TRAIT_TRUST))
     (act1, act2, t, able_u, willing_u, wtp1, wtp2, city_u, cohort_u, int1, int2, trust1,
      trust2) = uniforms(state.run_keys, run, key, streams, -1)  # one compiled pass for all
     activity = p.activity_median[run] * np.exp(p.activity_sigma[run] * box_muller(act1, act2))

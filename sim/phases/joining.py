@@ -75,7 +75,7 @@ def send_invitations(state: State, plan: DayPlan, day: int) -> None:
         other = (uniform(s, run, key, Stream.INVITE_OVERLAP, day) < p.overlap[run]) & (gid > 0)
         pick = uniform(s, run, key, Stream.INVITE_OVERLAP_PICK, day)
         other_gid = np.floor(pick * gid).astype(np.int64)
-        other_slot = np.floor(uniform(s, run, key, Stream.INVITE_OVERLAP_PICK + 1, day) *
+        other_slot = np.floor(uniform(s, run, key, Stream.INVITE_OVERLAP_SLOT, day) *
                               p.group_size[run]).astype(np.int64)
         home = np.where(other, other_gid, gid)
         person_key = key_of(_PERSON, home, np.where(other, other_slot, slot))
@@ -120,8 +120,8 @@ def _send_referrals(state: State, plan: DayPlan, day: int) -> None:
     key = key_of(REFERRAL, m.key[referrer], day, slot)
     person = m.person[referrer]
     # friends resemble the sharer (P14): same place or cohort half the time, close interests
-    same_city = uniform(s, run, key, Stream.REFERRAL_COUNT + 1, day) < p.referral_alike[run]
-    same_cohort = uniform(s, run, key, Stream.REFERRAL_COUNT + 2, day) < p.referral_alike[run]
+    same_city = uniform(s, run, key, Stream.REFERRAL_SAME_CITY, day) < p.referral_alike[run]
+    same_cohort = uniform(s, run, key, Stream.REFERRAL_SAME_COHORT, day) < p.referral_alike[run]
     _send(state, day, m.group[referrer], key, key, REFERRAL, pe.interest[person],
           np.where(same_city, pe.city[person], -1), np.where(same_cohort, pe.cohort[person], -1),
           referrer)

@@ -92,5 +92,5 @@ def step(state: State, plan: DayPlan, day: int) -> None:
         rounds = int(np.ceil(p.event_ties.all.max())) if went.size else 0
         for k in range(rounds):  # each round pairs attendees afresh
             again = k < per_row(p.event_ties[m.run[went]], went.size)
-            a, b = pair_up(state, went[again], Stream.EVENT_TIE + 100 * k, day)
-            _form(state, a, b, p.event_tie_rate, Stream.EVENT_TIE + 100 * k + 1, day)
+            a, b = pair_up(state, went[again], Stream.event_tie(k, form=False), day)
+            _form(state, a, b, p.event_tie_rate, Stream.event_tie(k, form=True), day)
