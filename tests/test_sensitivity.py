@@ -16,6 +16,7 @@ from sim.experiments import load_experiment
 from sim.report.results import Results
 from sim.report.sensitivity import analyse, indices
 from sim.sweep import run_experiment
+from tests.conftest import HANG
 
 MORRIS = """
 name = "tiny_morris"
@@ -138,7 +139,7 @@ def test_sensitivity_command_writes_the_indices_of_a_morris_sweep(tmp_path):
     e = load_experiment(write(tmp_path, "tiny_morris", MORRIS))
     folder = run_experiment(e, tmp_path / "res", ["test"], progress=False).path
     done = subprocess.run([sys.executable, "-m", "sim", "sensitivity", str(folder), "--outcome",
-                           "total_messages,cost"], capture_output=True, text=True, timeout=120)
+                           "total_messages,cost"], capture_output=True, text=True, timeout=HANG)
     assert done.returncode == 0, done.stderr
     assert "Morris screening" in done.stdout and "mu*" in done.stdout
     table = pd.read_csv(folder / "sensitivity.csv")
