@@ -26,7 +26,10 @@ pytest.importorskip("optuna", reason="calibration needs optuna (pip install optu
 # a sample of the shared haskell-jp log (182+ days of `questions`), with its licence note
 DATA = Path(__file__).parent / "fixtures" / "data" / "slack-haskell-jp-sample"
 TRUTH = {"activity_median": 0.06, "attention_decay": 0.01}  # defaults: 0.02 and 0.025
-TOLERANCE = 1.5  # a recovered value within a factor 1.5 of the truth
+# A recovered value within a factor 1.5 of the truth. Origin: set when this test was written,
+# for this one truth; issue 16 reports that recovery fails for one of four other truths tried, so
+# this shows recovery at one point of the space, not everywhere (docs/calibration.md).
+TOLERANCE = 1.5
 
 
 def test_simulated_events_measure_exactly_like_the_batch():
