@@ -80,7 +80,7 @@ def _per_run(state: State, rows_run: np.ndarray, weights=None) -> np.ndarray:
 def top_share_by_run(run: np.ndarray, counts: np.ndarray, n_runs: int, top: float = 0.1
                      ) -> np.ndarray:
     """Per run: share of the run's total count held by its top ``top`` fraction of rows."""
-    return _top_share(run, counts, n_runs, top)
+    return _top_share(run=run, counts=counts, n_runs=n_runs, top=top)
 
 
 @njit(cache=True)
@@ -169,8 +169,10 @@ def _tally(n_runs, n_groups, n_people, run, grp, person, status, today, messages
 def tally(state: State) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The day's sums per run and per group (see :func:`_tally`)."""
     m, pe, g = state.members, state.people, state.groups
-    return _tally(state.n_runs, g.n, pe.n, m.run, m.group, m.person, m.status, m.today,
-                  m.messages, m.trust, pe.trust, state.ties.a, state.ties.b, pe.run)
+    return _tally(
+        n_runs=state.n_runs, n_groups=g.n, n_people=pe.n, run=m.run, grp=m.group, person=m.person,
+        status=m.status, today=m.today, messages=m.messages, trust=m.trust, person_trust=pe.trust,
+        tie_a=state.ties.a, tie_b=state.ties.b, people_run=pe.run)
 
 
 def _density(ties: np.ndarray, pairs_of_groups: np.ndarray) -> np.ndarray:

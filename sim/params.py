@@ -86,6 +86,14 @@ class Params(BaseModel):
                              "share of people willing to pay", "members")
     wtp_median: float = P(150.0, "yuan", 0, 100_000, "P7, P20 (fees of 99-299 yuan); assumption",
                           "median willingness to pay of an able and willing person", "members")
+    wtp_unable: float = P(0.15, "multiplier", 0, 1, "P10 (ABCD classes); assumption",
+                          "willingness to pay of a person unable to pay, relative to an able one",
+                          "members")
+    wtp_unwilling: float = P(0.3, "multiplier", 0, 1, "P10 (ABCD classes); assumption",
+                             "willingness to pay of a person unwilling to pay, relative to a "
+                             "willing one", "members")
+    wtp_spammer: float = P(0.5, "yuan", 0, 100_000, "P7 (spammers have nothing to lose)",
+                           "willingness to pay of a spammer: a small fee keeps most out", "members")
     n_cities: int = P(10, "cities", 1, 10_000, "P14 (nearby people bond)",
                       "distinct places members live in", "members")
     n_cohorts: int = P(4, "cohorts", 1, 100, "P14 (similar age bonds)",
@@ -140,7 +148,11 @@ class Params(BaseModel):
                                 "trust lost when one's question goes unanswered", "trust")
     trust_mention: float = P(0.03, "trust", 0, 1, "P21", "trust gained by an @-mention", "trust")
     trust_tie: float = P(0.0005, "trust/tie/day", 0, 1, "P13 (knowing each other builds trust)",
-                         "daily trust gained per tie, up to 5 ties", "trust")
+                         "daily trust gained per tie, up to trust_tie_max ties", "trust")
+    trust_tie_max: int = P(5, "ties", 0, 10_000, "P13; assumption",
+                           "most ties that count toward the daily trust gain from ties", "trust")
+    ads_felt_max: int = P(10, "ads/day", 0, 10_000, "P8; assumption",
+                          "most ads a day that cost a member trust (more go unread)", "trust")
     trust_spam: float = P(0.002, "trust/ad", 0, 1, "P8", "trust lost per ad seen", "trust")
     trust_fight: float = P(0.03, "trust", 0, 1, "P9 (a public fight damages the brand)",
                            "trust lost by everyone present at a public fight", "trust")
@@ -175,6 +187,9 @@ class Params(BaseModel):
                            "strength of a task before entry (0 = none)", "threshold")
     fee_commitment_scale: float = P(30.0, "yuan", 0.01, 100_000, "P7; assumption",
                                     "fee that gives 63% of full commitment", "threshold")
+    effort_commitment: float = P(0.5, "commitment", 0, 1, "P7 (obedience test); assumption",
+                                 "commitment gained by passing an effort test of full strength",
+                                 "threshold")
     commit_leave: float = P(0.7, "share", 0, 1, "P7 (paid groups are more stable)",
                             "cut in leaving and muting at full commitment", "threshold")
     commit_attention: float = P(0.5, "share", 0, 1, "P7 (members value what they paid for)",
@@ -200,6 +215,8 @@ class Params(BaseModel):
                               "daily chance each shill is exposed", "shills")
     shill_cost: float = P(20.0, "yuan/day", 0, 100_000, "P6; assumption",
                           "operator time per shill account a day", "shills")
+    shill_expert_answer: float = P(0.4, "share", 0, 1, "P2; assumption",
+                                   "share of questions one expert shill answers", "shills")
     shills_start: float = start("shills")
     shills_end: float = end("shills")
 
@@ -317,6 +334,12 @@ class Params(BaseModel):
                                "invitations per share", "referral")
     referral_reward: float = P(5.0, "yuan", 0, 100_000, "P18; assumption",
                                "gift per referred member who joins", "referral")
+    referral_pull: float = P(1.0, "exponent", 0, 100, "Backstrom 2006 (a friend inside pulls); "
+                             "assumption", "pull of the friend who referred an invitee: a "
+                             "chance p to join becomes 1 - (1 - p)^(1 + pull)", "referral")
+    referral_alike: float = P(0.5, "probability", 0, 1, "P14 (friends resemble); assumption",
+                              "chance a referred friend shares the sharer's place (and, "
+                              "separately, age cohort)", "referral")
     referral_start: float = start("referral")
     referral_end: float = end("referral")
     recruit_per_day: float = P(0.0, "invites/day", 0, 10_000, "P18, P19",
@@ -335,6 +358,12 @@ class Params(BaseModel):
     conversion_base: float = P(0.03, "probability", 0, 1, "P20; assumption",
                                "chance an attentive, trusting A-class member buys on a commercial "
                                "post", "payment")
+    class_bc: float = P(0.25, "multiplier", 0, 1, "P10 (ABCD classes); assumption",
+                        "buying chance of a B- or C-class member (willing or able, not both), "
+                        "relative to A", "payment")
+    class_d: float = P(0.02, "multiplier", 0, 1, "P10 (ABCD classes); assumption",
+                       "buying chance of a D-class member (neither able nor willing), relative to "
+                       "A", "payment")
 
 
 PARAM_NAMES: tuple[str, ...] = tuple(Params.model_fields)

@@ -35,10 +35,11 @@ def draw_traits(state: State, run: np.ndarray, key: np.ndarray, topic: np.ndarra
     interest); ``city``/``cohort`` are fixed values or -1 for a random draw (P14: friends resemble).
     """
     p = state.p
-    streams = (Stream.TRAIT_ACTIVITY, Stream.TRAIT_ACTIVITY + 1000, Stream.TRAIT_TYPE,
-               Stream.TRAIT_ABLE, Stream.TRAIT_WILLING, Stream.TRAIT_WTP, Stream.TRAIT_WTP + 1000,
+    second = Stream.second
+    streams = (Stream.TRAIT_ACTIVITY, second(Stream.TRAIT_ACTIVITY), Stream.TRAIT_TYPE,
+               Stream.TRAIT_ABLE, Stream.TRAIT_WILLING, Stream.TRAIT_WTP, second(Stream.TRAIT_WTP),
                Stream.TRAIT_CITY, Stream.TRAIT_COHORT, Stream.TRAIT_INTEREST,
-               Stream.TRAIT_INTEREST + 1000, Stream.TRAIT_TRUST, Stream.TRAIT_TRUST + 1000)
+               second(Stream.TRAIT_INTEREST), Stream.TRAIT_TRUST, second(Stream.TRAIT_TRUST))
     (act1, act2, t, able_u, willing_u, wtp1, wtp2, city_u, cohort_u, int1, int2, trust1,
      trust2) = uniforms(state.run_keys, run, key, streams, -1)  # one compiled pass for all
     activity = p.activity_median[run] * np.exp(p.activity_sigma[run] * box_muller(act1, act2))
@@ -49,8 +50,8 @@ def draw_traits(state: State, run: np.ndarray, key: np.ndarray, topic: np.ndarra
     willing = willing_u < p.share_willing[run]
     # willingness to pay: lognormal around the median, far lower for the unable or unwilling (P10)
     wtp = p.wtp_median[run] * np.exp(box_muller(wtp1, wtp2)) * \
-        np.where(able, 1.0, 0.15) * np.where(willing, 1.0, 0.3)
-    wtp = np.where(ptype == SPAMMER, 0.5, wtp)  # spammers have nothing to lose (P7)
+        np.where(able, 1.0, p.wtp_unable[run]) * np.where(willing, 1.0, p.wtp_unwilling[run])
+    wtp = np.where(ptype == SPAMMER, p.wtp_spammer[run], wtp)  # nothing to lose (P7)
     n_cities, n_cohorts = p.n_cities[run], p.n_cohorts[run]
     city = np.where(city >= 0, city, np.floor(city_u * n_cities)).astype(np.int64)
     cohort = np.where(cohort >= 0, cohort, np.floor(cohort_u * n_cohorts)).astype(np.int64)

@@ -79,9 +79,9 @@ def box_muller(u1: np.ndarray, u2: np.ndarray) -> np.ndarray:
 
 
 def normal(keys_of_runs, run, keys, stream: int, day: int) -> np.ndarray:
-    """Standard normal draws (Box-Muller on two sub-streams: ``stream`` and ``stream + 1000``)."""
+    """Standard normal draws (Box-Muller on ``stream`` and ``Stream.second(stream)``)."""
     return box_muller(uniform(keys_of_runs, run, keys, stream, day),
-                      uniform(keys_of_runs, run, keys, stream + 1000, day))
+                      uniform(keys_of_runs, run, keys, Stream.second(stream), day))
 
 
 def geometric0(u: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
@@ -94,7 +94,17 @@ def geometric0(u: np.ndarray, mean: np.ndarray | float) -> np.ndarray:
 
 
 class Stream:
-    """Stream numbers, one per random process. Never renumber: results depend on them."""
+    """Stream numbers, one per random process. Never renumber: results depend on them.
+
+    Every number a process draws from is declared here, and nowhere else is a stream number made
+    by arithmetic: a single process has one constant below ``SECOND`` (1 to 999); a process that
+    needs a second uniform for the same row (Box-Muller) takes ``second(stream)``, its constant
+    plus ``SECOND``, so 1000 to 1999 are reserved for those; a process that needs a family of
+    numbers (one per round) has a declared ``range`` from 2000 up. ``Stream.numbers()`` lists them
+    all and tests/test_rng.py checks that no two processes share a number.
+    """
+
+    SECOND = 1000  # second uniforms of the single streams: SECOND + stream
 
     # set-up of people (traits are drawn once, keyed by the person)
     TRAIT_ACTIVITY = 1
@@ -112,11 +122,14 @@ class Stream:
     INVITE_DELAY = 20
     INVITE_ACCEPT = 21
     INVITE_OVERLAP = 22
-    INVITE_OVERLAP_PICK = 23
+    INVITE_OVERLAP_PICK = 23  # which earlier group
     EFFORT_TEST = 24
     REFERRAL = 25
     REFERRAL_COUNT = 26
     RECRUIT = 27
+    REFERRAL_SAME_COHORT = 28  # was REFERRAL_COUNT + 2 (same number)
+    REFERRAL_SAME_CITY = 29  # was REFERRAL_COUNT + 1, which is RECRUIT
+    INVITE_OVERLAP_SLOT = 19  # which invitee there; was INVITE_OVERLAP_PICK + 1 = EFFORT_TEST
     # posting and replies
     POST = 30
     BURST = 31
@@ -129,7 +142,7 @@ class Stream:
     # ties
     TIE = 40
     EVENT_ATTEND = 41
-    EVENT_TIE = 42
+    EVENT_TIE_ROUNDS = range(2000, 2100)  # round k pairs on 2000 + 2k, forms ties on 2001 + 2k
     # trust
     SHILL_EXPOSED = 50
     FIGHT = 51
@@ -144,6 +157,34 @@ class Stream:
     # operator
     SPAM = 80
     LEADER = 81
+
+    @classmethod
+    def second(cls, stream: int) -> int:
+        """The stream of the second uniform a single process draws for the same row."""
+        if not 0 < stream < cls.SECOND:
+            raise ValueError(f"stream {stream} has no second stream")
+        return cls.SECOND + stream
+
+    @classmethod
+    def event_tie(cls, round_: int, form: bool) -> int:
+        """The stream of an event's ``round_``-th pairing (``form``: of its tie formation)."""
+        number = cls.EVENT_TIE_ROUNDS.start + 2 * round_ + int(form)
+        if number not in cls.EVENT_TIE_ROUNDS:
+            raise ValueError(f"event tie round {round_} is beyond the declared streams")
+        return number
+
+    @classmethod
+    def numbers(cls) -> dict[str, set[int]]:
+        """Every process's stream numbers: singles, their second streams, and declared ranges."""
+        out: dict[str, set[int]] = {}
+        for name, value in vars(cls).items():
+            if name.isupper() and name != "SECOND":
+                if isinstance(value, range):
+                    out[name] = set(value)
+                else:
+                    out[name] = {value}
+                    out[name + " (second)"] = {cls.second(value)}
+        return out
 
 
 def derive_seed(seed: int) -> int:

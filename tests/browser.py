@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import HANG
+
 CHROMIUM = Path(os.environ.get("COMMSIM_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ("--headless=new", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
@@ -36,7 +38,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_until_up(url: str, timeout: float = 60.0, proc: subprocess.Popen | None = None) -> None:
+def wait_until_up(url: str, timeout: float = HANG, proc: subprocess.Popen | None = None) -> None:
     """Poll ``url`` until it answers with HTTP 200.
 
     Raises:
@@ -57,7 +59,7 @@ def wait_until_up(url: str, timeout: float = 60.0, proc: subprocess.Popen | None
 
 @contextlib.contextmanager
 def serve(cmd: Sequence[str], url: str, env: dict[str, str] | None = None,
-          log: Path | None = None, timeout: float = 60.0) -> Iterator[subprocess.Popen]:
+          log: Path | None = None, timeout: float = HANG) -> Iterator[subprocess.Popen]:
     """Start ``cmd`` in a new process group, wait until ``url`` answers, and kill the group at
     the end whatever happens."""
     out = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115 - closed below
@@ -115,7 +117,7 @@ def screenshot_file(html: Path, png: Path, width: int = 1200, height: int = 1100
     with chromium_page(width, height) as (page, errors):
         page.goto(html.resolve().as_uri())
         if wait_for:
-            page.wait_for_selector(wait_for, timeout=30_000)
+            page.wait_for_selector(wait_for, timeout=HANG * 1000)
         page.screenshot(path=str(png), full_page=True)
     return errors
 

@@ -23,9 +23,13 @@ from sim.scenarios import load_scenario
 
 pytest.importorskip("optuna", reason="calibration needs optuna (pip install optuna)")
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "slack-haskell-jp"
+# a sample of the shared haskell-jp log (182+ days of `questions`), with its licence note
+DATA = Path(__file__).parent / "fixtures" / "data" / "slack-haskell-jp-sample"
 TRUTH = {"activity_median": 0.06, "attention_decay": 0.01}  # defaults: 0.02 and 0.025
-TOLERANCE = 1.5  # a recovered value within a factor 1.5 of the truth
+# A recovered value within a factor 1.5 of the truth. Origin: set when this test was written,
+# for this one truth; issue 16 reports that recovery fails for one of four other truths tried, so
+# this shows recovery at one point of the space, not everywhere (docs/calibration.md).
+TOLERANCE = 1.5
 
 
 def test_simulated_events_measure_exactly_like_the_batch():
@@ -44,12 +48,18 @@ def test_simulated_events_measure_exactly_like_the_batch():
         assert obs.messages_per_member == pytest.approx(sim.messages_per_member[i])
 
 
-def test_loss_is_zero_when_the_runs_match_the_group_exactly():
-    """Scoring a run against itself gives a loss of zero in every part."""
+def test_loss_is_zero_for_the_same_run_and_grows_with_the_distance_to_it():
+    """Scoring a run against itself gives zero in every part (1e-12: float rounding); runs whose
+    attention fades faster and faster score worse and worse on the weekly curve. A loss that
+    ignored the curve, or compared the wrong weeks, would fail the second part."""
     params = {"group_size": 80}
     obs = observe(simulate_events(params, [5], 60), None, min_messages=1, min_weeks=2)[0]
     sim = simulated(run_batch([params], [5], obs.days, summary=True), obs.weeks)
     assert all(v == pytest.approx(0.0, abs=1e-12) for v in loss_parts(obs, sim).values())
+    curve = [loss_parts(obs, simulated(run_batch([{**params, "attention_decay": k}], [5],
+                                                 obs.days, summary=True), obs.weeks))["curve"]
+             for k in (0.05, 0.1, 0.2)]  # the default is 0.025
+    assert 0 < curve[0] < curve[1] < curve[2]
 
 
 def test_context_invites_enough_people_to_see_the_members_seen():
@@ -81,8 +91,6 @@ def test_calibration_recovers_known_parameters(report):
     assert cal.fresh_loss < cal.base_loss
 
 
-@pytest.mark.skipif(not (DATA / "events.csv").is_file(),
-                    reason=f"the shared haskell-jp data is not at {DATA}")
 def test_slack_channel_fit_beats_defaults_and_the_scenario_runs(tmp_path, report):
     """A short fit of one real channel lowers the loss below the defaults' and its scenario
     file loads and runs."""

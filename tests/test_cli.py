@@ -20,6 +20,7 @@ import sim
 from sim.experiments import load_experiment
 from sim.scenarios import bundled_dir
 from sim.sweep import run_experiment
+from tests.conftest import HANG
 
 REPO = bundled_dir().parent
 SWEEP = """
@@ -33,7 +34,7 @@ entry_fee = [0.0, 9.0]
 """
 
 
-def commsim(*args: str, cwd: Path | None = None, timeout: float = 120
+def commsim(*args: str, cwd: Path | None = None, timeout: float = HANG
             ) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True,
                           cwd=cwd, timeout=timeout)
@@ -44,12 +45,18 @@ def start(*args: str, cwd: Path) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
-def wait_for_part(out: Path, process: subprocess.Popen, timeout: float = 60) -> None:
-    """Block until the sweep has saved at least one chunk."""
-    deadline = time.monotonic() + timeout
-    while not (out / "parts").is_dir() or not any((out / "parts").glob("runs-*.parquet")):
+def wait_for_part(out: Path, process: subprocess.Popen) -> None:
+    """Block until the manifest lists at least one saved chunk.
+
+    The manifest, not the parts folder: a part file is written before the manifest records its
+    chunk, so a sweep killed between the two has a part and no recorded chunk (the test that
+    waited for the file failed 3 times in 7 on a busy machine). The manifest is replaced
+    atomically, so every read sees a whole file."""
+    manifest = out / "manifest.json"
+    deadline = time.monotonic() + HANG  # a hang guard only
+    while not manifest.is_file() or not json.loads(manifest.read_text())["chunks"]:
         assert process.poll() is None, process.communicate()
-        assert time.monotonic() < deadline, "no chunk was saved in time"
+        assert time.monotonic() < deadline, "the sweep hung before saving a chunk"
         time.sleep(0.02)
 
 
@@ -188,7 +195,7 @@ def test_ctrl_c_prints_the_resume_command_which_finishes_the_sweep(sweep_dir, re
                     "--out", out.name, cwd=sweep_dir)
     wait_for_part(out, process)
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
+    _, stderr = process.communicate(timeout=HANG)
     assert process.returncode == 130 and "Traceback" not in stderr, stderr
     assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
     line = next(x for x in stderr.splitlines() if x.startswith("resume with: "))
@@ -290,7 +297,7 @@ def test_the_worker_processes_end_with_a_killed_sweep(sweep_dir):
         ["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout.split()]
     process.send_signal(signal.SIGKILL)
     process.communicate()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + HANG  # a hang guard: the children go once they see the kill
     while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert children and not any(_alive(pid) for pid in children)

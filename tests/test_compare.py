@@ -25,6 +25,7 @@ from sim.report.compare import (
 from sim.report.results import Results, open_results
 from sim.store import ResultStore, labels_table
 from sim.sweep import run_experiment
+from tests.conftest import HANG
 
 SWEEP = """
 name = "tiny_compare"
@@ -40,7 +41,7 @@ entry_fee = [0.0, 9.0]
 def commsim(*args: str) -> subprocess.CompletedProcess:
     """The command line in a subprocess, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True,
-                          timeout=120)
+                          timeout=HANG)
 
 
 def cli(capsys, *args: str) -> tuple[int, str, str]:

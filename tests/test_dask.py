@@ -8,6 +8,7 @@ the install hint is tested in any case.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shlex
@@ -25,6 +26,7 @@ from sim.executors import Executor, WorkersLost
 from sim.experiments import load_experiment
 from sim.store import read_manifest
 from sim.sweep import Interrupted, run_experiment
+from tests.conftest import HANG
 from tests.test_store import save_some_chunks
 
 try:
@@ -46,7 +48,7 @@ entry_fee = [0.0, 9.0]
 """
 
 
-def commsim(*args: str, cwd: Path, env: dict | None = None, timeout: float = 120
+def commsim(*args: str, cwd: Path, env: dict | None = None, timeout: float = HANG
             ) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True,
                           cwd=cwd, env=env, timeout=timeout)
@@ -86,8 +88,9 @@ class KillBusyWorker(Executor):
         for result in self.inner.run(chunks):
             if self.killed is None:
                 busy = []
-                deadline = time.monotonic() + 10
-                while not busy and time.monotonic() < deadline:
+                deadline = time.monotonic() + HANG  # a hang guard only
+                while not busy:  # more chunks are queued, so a worker takes one
+                    assert time.monotonic() < deadline, "no worker took a chunk"
                     busy = [a for a, keys in self.client.processing().items() if keys]
                 pids = self.client.run(os.getpid, workers=busy[:1])
                 (self.killed,) = pids.values()
@@ -172,7 +175,7 @@ def test_a_killed_worker_has_its_chunk_run_again_and_nothing_is_lost(cluster, cl
     removed = [e for _, e in client.get_events("all") if e.get("action") == "remove-worker"]
     lost = [k for e in removed for k in e["processing-tasks"]]
     assert any(str(k).startswith("commsim-chunk-") for k in lost), removed  # killed mid-chunk
-    client.wait_for_workers(2, timeout=30)  # the nanny restarted it
+    client.wait_for_workers(2, timeout=HANG)  # the nanny restarted it
     assert result.ran == 24
     assert_same_files(result.path, reference)
 
@@ -218,14 +221,13 @@ def test_workers_that_keep_dying_stop_the_sweep_and_keep_finished_chunks(experim
 
 
 @needs_dask
-def test_an_unreachable_scheduler_is_one_clear_error_within_seconds(experiment, folder):
-    """--scheduler with nothing listening: exit 2 in seconds, no traceback, folder unchanged."""
+def test_an_unreachable_scheduler_is_one_clear_error(experiment, folder):
+    """--scheduler with nothing listening: exit 2, one line, no traceback, folder unchanged.
+    (How fast it gives up is dask_executor.CONNECT_TIMEOUT, not timed here: busy machines.)"""
     out = partial_folder(experiment, folder / "unreachable", [0, 2])
     before = snapshot(out)
-    started = time.monotonic()
     done = commsim("sweep", "daskme.toml", "--executor", "dask", "--scheduler", UNREACHABLE,
                    "--out", out.name, "--resume", cwd=folder)
-    assert time.monotonic() - started < 15
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert f"commsim: error: --scheduler {UNREACHABLE}: cannot reach" in done.stderr
     assert snapshot(out) == before
@@ -241,13 +243,14 @@ def test_sweep_command_on_a_one_worker_local_cluster_survives_ctrl_c(folder, ref
          "1", "--chunk-size", "1", "--out", out.name], cwd=folder, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while not any((out / "parts").glob("runs-*.parquet")):
+        deadline = time.monotonic() + HANG  # a hang guard only
+        manifest = out / "manifest.json"  # the recorded chunk, not the part file (see test_cli)
+        while not manifest.is_file() or not json.loads(manifest.read_text())["chunks"]:
             assert process.poll() is None, process.communicate()
-            assert time.monotonic() < deadline, "no chunk was saved in time"
+            assert time.monotonic() < deadline, "the sweep hung before saving a chunk"
             time.sleep(0.02)
         process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=60)
+        _, stderr = process.communicate(timeout=HANG)
     finally:
         process.kill()
     assert process.returncode == 130 and "Traceback" not in stderr, stderr

@@ -3,7 +3,6 @@ random numbers across scenarios and design points; designs are reproducible; mis
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -96,12 +95,11 @@ def test_a_sampled_design_changes_with_the_master_seed(tmp_path):
     assert a.points != b.points
 
 
-def test_smoke_runs_end_to_end_quickly(tmp_path):
-    """experiments/smoke.toml runs in well under 20 s on one core and fills both tables."""
+def test_smoke_runs_end_to_end(tmp_path):
+    """experiments/smoke.toml runs on one worker and fills both tables (its speed is measured in
+    benchmarks/bench_sweep.py, not asserted: the suite runs on busy machines)."""
     e = load_experiment(experiments_dir() / "smoke.toml")
-    started = time.perf_counter()
     result = run_experiment(e, tmp_path / "out", ["test"], workers=1, progress=False)
-    assert time.perf_counter() - started < 20
     runs = pd.read_parquet(result.path / "runs.parquet")
     daily = pd.read_parquet(result.path / "daily.parquet")
     assert len(runs) == e.n_runs and len(daily) == e.n_runs * e.days

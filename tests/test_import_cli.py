@@ -13,12 +13,13 @@ import pandas as pd
 import pytest
 
 from sim.calibration.synthetic import simulate_events
+from tests.conftest import HANG
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "io"
 SLACK = FIX / "slack" / "export"
 
 
-def commsim(*args: str | Path, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+def commsim(*args: str | Path, cwd: Path, timeout: float = HANG) -> subprocess.CompletedProcess:
     """Run ``python -m sim`` with a private config folder (the salt) and no COMMSIM_SALT."""
     env = {k: v for k, v in os.environ.items() if k != "COMMSIM_SALT"}
     env["XDG_CONFIG_HOME"] = str(cwd / "config")

@@ -1,5 +1,7 @@
-"""The lessons: each runs with its default replicates, and its verdict and the direction of its
-main effect are asserted, so a model change that breaks a lesson fails here. Also the bootstrap
+"""The lessons: each runs with its default replicates on three disjoint seed blocks, and its
+verdict and the direction of its main effect are asserted on every block, so a model change that
+breaks a lesson fails here, and so does a verdict that only one block of seeds gives
+(benchmarks/seed_blocks.py prints the whole lesson x block table). Also the bootstrap
 helper, the verdict rule, ``--set`` handling, the text and HTML output and the click commands."""
 
 from __future__ import annotations
@@ -19,8 +21,9 @@ from sim.lessons.overrides import parse_assignments
 from sim.lessons.runner import simulate
 from sim.params import resolve
 from tests.browser import chromium, new_page, requires_chromium
+from tests.conftest import HANG
 
-# lesson -> (verdict printed with the default replicates, sign of the main effect)
+# lesson -> (verdict printed with the default replicates on every block, sign of the main effect)
 EXPECTED = {
     "silence_law": (SUPPORTED, +1),
     "shills": (SUPPORTED, +1),
@@ -40,13 +43,21 @@ EXPECTED = {
     "profit": (SUPPORTED, +1),
     "playbook_limits": (NOT_SUPPORTED, +1),
 }
-LESSON_BUDGET = 30.0  # seconds a lesson may take with its default replicates (one core)
+# Disjoint blocks (no lesson runs 1000 replicates): block 0 is what `commsim lesson` prints.
+BLOCKS = (0, 1000, 2000)
 
 
 @pytest.fixture(scope="module")
 def results():
     """Every lesson run once with its default replicates (the numbers `commsim lesson` prints)."""
     return {name: run_lesson(name) for name in LESSONS}
+
+
+@pytest.fixture(scope="module")
+def blocks(results):
+    """Every lesson run on every block with its default replicates (block 0 is ``results``)."""
+    return {(name, b): results[name] if b == 0 else run_lesson(name, first_seed=b)
+            for name in LESSONS for b in BLOCKS}
 
 
 def test_registry_holds_the_expected_lessons_in_principle_order():
@@ -64,34 +75,35 @@ def test_lessons_cover_the_required_principles():
     assert {1, 2, 4, 5, 7, 8, 9, *range(12, 21)} <= covered
 
 
+@pytest.mark.parametrize("block", BLOCKS)
 @pytest.mark.parametrize("name", list(EXPECTED))
-def test_lesson_verdict_and_direction_of_effect(results, report, name):
-    """The lesson prints its expected verdict and its main effect has the expected sign, with the
-    95% interval on that side of zero."""
-    result = results[name]
+def test_lesson_verdict_and_direction_of_effect(blocks, report, name, block):
+    """On each seed block the lesson gives its expected verdict and its main effect has the
+    expected sign, with the 95% interval on that side of zero."""
+    result = blocks[name, block]
     expected, sign = EXPECTED[name]
     effect = result.effect
-    report(f"{name}: {result.verdict}; {result.analysis.effect_label} "
-           f"{effect.text('+.4g')}; {result.seconds:.1f} s")
+    report(f"{name}, seeds from {block}: {result.verdict}; {result.analysis.effect_label} "
+           f"{effect.text('+.4g')}")
     assert result.verdict == expected, "\n".join(result.reasons)
     assert effect.above() if sign > 0 else effect.below()
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))
-def test_lesson_runs_within_its_budget_and_draws_a_figure(results, name):
-    """A lesson with its default replicates runs in under 30 s and its figure holds data."""
+def test_lesson_draws_a_figure(results, name):
+    """The lesson's figure holds data and its main effect is a number (its speed is measured in
+    benchmarks/seed_blocks.py, not asserted: the suite runs on busy machines)."""
     result = results[name]
-    assert result.seconds < LESSON_BUDGET
     assert result.figure.data and all(len(t.y) > 0 for t in result.figure.data)
     assert np.isfinite(result.effect.mean)
 
 
 def test_arms_run_the_same_seeds_as_the_reference():
-    """Every arm runs seeds 0..n-1 in order, so differences are paired by seed."""
+    """Every arm runs seeds first..first+n-1 in order, so differences are paired by seed."""
     lesson = get_lesson("shills")
-    runs = simulate(lesson, lesson.design(), 3)
+    runs = simulate(lesson, lesson.design(), 3, first_seed=1000)
     for arm in lesson.arms:
-        assert runs.runs.loc[runs.runs.arm == arm, "seed"].tolist() == [0, 1, 2]
+        assert runs.runs.loc[runs.runs.arm == arm, "seed"].tolist() == [1000, 1001, 1002]
     same = runs.values("no shills", "joined") - runs.values("2 shills", "joined")
     assert np.all(same == 0)  # shills do not change who joins: common random numbers
 
@@ -124,6 +136,7 @@ def test_set_on_a_lever_changes_only_the_intervention_arm():
     lesson = get_lesson("shills")
     design = lesson.design({"shills": 3, "group_size": 100})
     assert design["2 shills"]["shills"] == 3 and design["4 shills"]["shills"] == 4
+    assert design["8 shills"]["shills"] == 8
     assert all(arm["group_size"] == 100 for arm in design.values())
 
 
@@ -228,7 +241,7 @@ def test_lesson_pages_render_in_chromium(results, tmp_path):
             html.write_text(to_html(results[name]), encoding="utf-8")
             page, errors = new_page(browser, 1200, 900)
             page.goto(html.as_uri())
-            page.wait_for_selector(".main-svg", timeout=30_000)
+            page.wait_for_selector(".main-svg", timeout=HANG * 1000)
             page.locator("#plot").screenshot(path=str(IMG / f"lesson_{name}.png"))
             assert errors == [], name
             page.close()

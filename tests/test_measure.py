@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 
 import pandas as pd
@@ -13,8 +12,8 @@ from sim.errors import UserError
 from sim.io import read_events
 from sim.measure import measure
 
-SHARED = (Path(__file__).resolve().parents[1].parent / "shared" / "data" / "slack-haskell-jp"
-          / "events.csv")
+# a sample of the shared haskell-jp log, shipped with its licence note (see its README.md)
+SAMPLE = Path(__file__).parent / "fixtures" / "data" / "slack-haskell-jp-sample" / "events.csv"
 
 # Group A (8 days, 1-8 Jan): m1 joins and posts 5, m2 posts 3 without a join, m3 joins and
 # leaves on day 7, m4 joins on day 3. Daily messages 6, 2, 0, 0, 0, 0, 0, 0.
@@ -137,19 +136,15 @@ def test_bad_event_tables_are_user_errors(df, words):
         measure(df)
 
 
-@pytest.mark.skipif(not SHARED.is_file(), reason=f"shared Slack data not found at {SHARED}")
-def test_measure_on_the_shared_slack_log():
-    """The shared haskell-jp log: all rows read, measured fast, and sane per-channel outcomes."""
-    events = read_events(SHARED)
-    # The README says 23,848 events; the file holds 23,849 data lines (23 of them exact
-    # duplicates: two posts by one member within one second, kept as two messages).
-    assert len(events) == 23_849
-    start = time.perf_counter()
+def test_measure_on_a_sample_of_the_shared_slack_log():
+    """A real log (a sample of haskell-jp, in tests/fixtures): all rows read and sane
+    per-channel outcomes. Its speed is in benchmarks, not asserted here."""
+    events = read_events(SAMPLE)
+    assert len(events) == 2_148  # every line of the sample (its README gives the count)
     result = measure(events)
-    assert time.perf_counter() - start < 3.0
     groups = result["groups"].set_index("group")
     channels = groups.drop(index="(all)")
-    assert len(channels) == 24 and {"general", "questions"} <= set(channels.index)
+    assert len(channels) == 7 and {"questions", "math", "english"} <= set(channels.index)
     assert channels["messages"].sum() == (events["event"] == "message").sum()
     assert groups.loc["(all)", "messages"] == channels["messages"].sum()
     assert channels["ever_spoken_share"].between(0, 1).all()

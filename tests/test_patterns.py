@@ -1,5 +1,7 @@
 """The six patterns of shared/domain.md section 3, each measured over replicates of the default
-parameters. Each test prints what it measured and fails when the model stops producing it."""
+parameters, on three disjoint blocks of seeds: a pattern must hold on each block, not only on the
+seeds it was first seen on. Each test prints what it measured and fails when the model stops
+producing it."""
 
 from __future__ import annotations
 
@@ -8,26 +10,27 @@ import pytest
 
 from tests.conftest import run_arms
 
-R = 40  # replicates per arm
+R = 40  # replicates per arm and block
 DAYS = 180
+BLOCKS = (0, 1000, 2000)  # first seeds: the blocks share no seed
 
 
-@pytest.fixture(scope="module")
-def arms():
+@pytest.fixture(scope="module", params=BLOCKS, ids=lambda b: f"seeds{b}")
+def arms(request):
     return run_arms({
         "baseline": {},
         "fee_1": {"entry_fee": 1.0},
         "fee_99": {"entry_fee": 99.0},
         "commercial_daily": {"commercial_every": 1},
         "commercial_weekly": {"commercial_every": 7},
-        "shills_1": {"shills": 1},
         "shills_2": {"shills": 2},
         "shills_4": {"shills": 4},
+        "shills_8": {"shills": 8},
         "size_50": {"group_size": 50},
         "size_100": {"group_size": 100},
         "size_400": {"group_size": 400},
         "size_500": {"group_size": 500},
-    }, R, DAYS)
+    }, R, DAYS, first_seed=request.param)
 
 
 def mean(runs, arm, col):
@@ -42,9 +45,9 @@ def test_unmanaged_group_peaks_early_and_falls_silent_within_60_to_120_days(arms
     peak = float(base.peak_day.median())
     report(f"median peak day {peak:.0f}, median time to silence {silence:.0f} days, "
            f"silent by day 180 in {base.silent.mean():.0%} of runs")
-    assert peak <= 28
-    assert 60 <= silence <= 120
-    assert base.silent.mean() >= 0.9
+    assert peak <= 28  # P1's "first weeks", read as four
+    assert 60 <= silence <= 120  # P1's "about three months" as the article's own 2-4 months
+    assert base.silent.mean() >= 0.9  # P1's "law": most groups, read as 9 in 10 (95-100% seen)
 
 
 def test_members_split_into_rarely_sometimes_and_a_lot_as_in_the_survey(arms, report):
@@ -52,6 +55,8 @@ def test_members_split_into_rarely_sometimes_and_a_lot_as_in_the_survey(arms, re
     runs, _, _ = arms
     shares = [mean(runs, "baseline", c) for c in ("rarely_share", "sometimes_share", "a_lot_share")]
     report("rarely/never {:.1%}, sometimes {:.1%}, a lot {:.1%}".format(*shares))
+    # P4's survey ranges (70-80 / 10-20 / 5-10%), each widened by 1-2 points: a survey of
+    # answers rounded to tens of percent, against a count of messages in the model
     assert 0.68 <= shares[0] <= 0.82
     assert 0.10 <= shares[1] <= 0.22
     assert 0.04 <= shares[2] <= 0.11
@@ -73,7 +78,7 @@ def test_bigger_groups_have_fewer_speakers_and_engaged_members_level_off(arms, r
     report(f"engaged gained per extra invitee: {gain_small:.2f} (50->100), "
            f"{gain_big:.2f} (400->500)")
     assert all(a < b for a, b in zip(engaged, engaged[1:]))
-    assert gain_big < 0.5 * gain_small
+    assert gain_big < 0.5 * gain_small  # "levels off": the late gain at most half the early one
 
 
 def test_fees_shrink_inflow_but_raise_speaking_and_slow_decay(arms, report):
@@ -99,19 +104,23 @@ def test_daily_commercial_posts_speed_decay_and_leaving_against_weekly(arms, rep
     report(f"weekly vs daily: activity kept at day 90 {kept[0]:.2f} vs {kept[1]:.2f}, "
            f"left {churn[0]:.0f} vs {churn[1]:.0f}")
     assert kept[1] < kept[0]
-    assert churn[1] > 1.5 * churn[0]
+    assert churn[1] > 1.5 * churn[0]  # P15: daily selling drives members out (half as many again)
     assert last["commercial_daily"] + churn[1] > last["commercial_weekly"] + churn[0]
 
 
 def test_shills_raise_early_activity_and_speaking_with_diminishing_returns(arms, report):
-    """P2: shills raise first-month activity and the ever-spoken share, less per extra shill."""
+    """P2: shills raise first-month activity and the ever-spoken share, less per extra shill.
+
+    The shills come in newbie+expert pairs, so every count has the same role mix and only the
+    number of pairs varies: the diminishing return comes from the mechanism (planted questions
+    draw from the members not yet drawn), not from a change of roles between counts."""
     runs, daily, _ = arms
     first = daily[daily.day < 30].groupby("arm").messages.mean()
-    names = ["baseline", "shills_1", "shills_2", "shills_4"]
-    counts = [0, 1, 2, 4]
+    names = ["baseline", "shills_2", "shills_4", "shills_8"]
+    counts = [0, 2, 4, 8]
     early = [float(first[a]) for a in names]
     spoken = [mean(runs, a, "ever_spoken_share_d14") for a in names]
-    report("shills 0/1/2/4: messages a day in the first month "
+    report("shills 0/2/4/8: messages a day in the first month "
            + "/".join(f"{e:.1f}" for e in early) + ", ever spoken at day 14 "
            + "/".join(f"{s:.2f}" for s in spoken))
     assert all(a < b for a, b in zip(early, early[1:]))

@@ -18,6 +18,7 @@ from sim.report.results import open_results
 from sim.store import ResultStore, labels_table
 from sim.sweep import run_experiment
 from tests.browser import CHROMIUM, chromium, new_page, requires_chromium
+from tests.conftest import HANG
 
 FACTORIAL = """
 name = "tiny_report"
@@ -76,7 +77,7 @@ def morris(tmp_path_factory) -> Path:
 def test_report_command_writes_a_self_contained_html_file(factorial):
     """`commsim report` writes report.html with plotly.js inline and no external resource."""
     done = subprocess.run([sys.executable, "-m", "sim", "report", str(factorial)],
-                          capture_output=True, text=True, timeout=180)
+                          capture_output=True, text=True, timeout=HANG)
     assert done.returncode == 0, done.stderr
     assert "6 figures" in done.stdout and "Written:" in done.stdout
     text = (factorial / "report.html").read_text(encoding="utf-8")
@@ -113,7 +114,7 @@ def test_every_figure_of_the_report_renders_with_data_in_chromium(factorial, mor
             page.on("request", lambda r, seen=requests: seen.append(r.url))
             page.goto(html.as_uri())
             page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length == "
-                                   f"{expected}", timeout=30_000)
+                                   f"{expected}", timeout=HANG * 1000)
             figures = page.evaluate(FIGURES_JS)
             assert len(figures) == expected >= 6
             for figure in figures:

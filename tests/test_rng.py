@@ -4,6 +4,7 @@ whichever rows share the call."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from numba import njit
 
 from sim.rng import draw, geometric0, run_keys, stream_base, uniform
@@ -58,3 +59,50 @@ def test_geometric_draws_have_the_requested_mean():
     u = uniform(ONE_RUN, RUN, KEYS, 31, 0)
     for mean in (0.5, 1.0, 3.0):
         assert abs(geometric0(u, mean).mean() - mean) < 0.03 * (1 + mean)
+
+
+# -- stream numbers: one process, one number ------------------------------------------------------
+
+def test_no_two_random_processes_share_a_stream_number():
+    """Every declared number (singles, their second streams, declared ranges) belongs to one
+    process only. This failed before: REFERRAL_COUNT + 1 was RECRUIT's 27 and
+    INVITE_OVERLAP_PICK + 1 was EFFORT_TEST's 24."""
+    from sim.rng import Stream
+
+    owner: dict[int, str] = {}
+    shared = []
+    for name, numbers in Stream.numbers().items():
+        for number in numbers:
+            if number in owner:
+                shared.append(f"{number}: {owner[number]} and {name}")
+            owner[number] = name
+    assert not shared, "; ".join(shared)
+    singles = [n for name, ns in Stream.numbers().items() for n in ns
+               if "(second)" not in name and len(ns) == 1]
+    assert all(0 < n < Stream.SECOND for n in singles)
+
+
+def test_event_tie_rounds_cover_the_largest_event_ties_allowed():
+    """event_ties may be up to its range's top; each round needs two numbers of the range."""
+    import math
+
+    from sim.params import info
+    from sim.rng import Stream
+
+    rounds = math.ceil(info("event_ties")["hi"])
+    assert Stream.event_tie(rounds - 1, form=True) in Stream.EVENT_TIE_ROUNDS
+    with pytest.raises(ValueError):
+        Stream.event_tie(len(Stream.EVENT_TIE_ROUNDS) // 2, form=False)
+
+
+def test_no_stream_number_is_made_by_arithmetic_outside_rng():
+    """`Stream.X + 1` picks a number another process may own; sim/ must name every stream."""
+    import re
+    from pathlib import Path
+
+    sim = Path(__file__).resolve().parents[1] / "sim"
+    pattern = re.compile(r"Stream\.[A-Z_]+\s*[-+*]")
+    found = [f"{path.name}:{i}" for path in sim.rglob("*.py") if path.name != "rng.py"
+             for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if pattern.search(line)]
+    assert not found, found

@@ -66,7 +66,8 @@ CHECKS = {
     and mean(t, "baseline", "cost") == 0,
     "shills": lambda t: mean(t, "shills", "shill_messages") > 0,
     "shills_first_month": lambda t: mean(t, "shills_first_month", "shill_messages") > 0,
-    "fee_1": lambda t: mean(t, "fee_1", "revenue") == mean(t, "fee_1", "joined"),
+    "fee_1": lambda t: mean(t, "fee_99", "joined") < mean(t, "fee_1", "joined")
+    < mean(t, "baseline", "joined"),  # even 1 yuan keeps some out (P7); 99 keeps out more
     "fee_99": lambda t: mean(t, "fee_99", "joined") < mean(t, "baseline", "joined")
     and mean(t, "fee_99", "revenue") > 0,
     "effort_test": lambda t: mean(t, "effort_test", "joined") < mean(t, "baseline", "joined"),

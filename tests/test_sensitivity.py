@@ -16,6 +16,7 @@ from sim.experiments import load_experiment
 from sim.report.results import Results
 from sim.report.sensitivity import analyse, indices
 from sim.sweep import run_experiment
+from tests.conftest import HANG
 
 MORRIS = """
 name = "tiny_morris"
@@ -58,19 +59,24 @@ def test_sobol_indices_of_ishigami_match_the_analytic_values():
     assert (table["S1_conf"] > 0).all() and (table["ST_conf"] < 0.1).all()
 
 
-def test_morris_indices_are_salibs_on_the_same_design():
-    """Morris mu*, sigma through our path equal SALib's own analysis of the same design."""
-    from SALib.analyze import morris
+def test_morris_indices_of_known_functions_match_their_elementary_effects():
+    """Morris through our path, on functions whose elementary effects are known by hand.
 
+    Linear y = 3 x1 - 2 x2 + 0 x3 on the unit cube: every elementary effect of x_i is exactly its
+    coefficient, so mu* = |a_i|, mu = a_i and sigma = 0. y = x1 * x2: the effect of x1 is x2, so
+    sigma(x1) > 0 (an interaction) while the linear model has none. This replaces a comparison
+    of our numbers with SALib's own analysis of the same design (SALib compared with itself),
+    which could not fail when outcomes and design rows, or parameter names and columns, are
+    paired wrongly. Tolerance 1e-9: the effects are exact up to floating-point rounding."""
     names = ["x1", "x2", "x3"]
     u = unit_design("morris", names, 50, seed=2)
-    y = ishigami(-np.pi + 2 * np.pi * u)
-    ours = indices("morris", names, u, y, seed=5)
-    problem = {"num_vars": 3, "names": names, "bounds": [[0, 1]] * 3}
-    theirs = morris.analyze(problem, u, y, num_resamples=200, num_levels=4, seed=5)
-    assert np.allclose(ours["mu_star"], theirs["mu_star"])
-    assert np.allclose(ours["sigma"], theirs["sigma"])
-    assert ours["mu_star"].idxmax() == 1  # x2 (a sin^2 term) moves Ishigami the most
+    linear = indices("morris", names, u, 3 * u[:, 0] - 2 * u[:, 1], seed=5)
+    assert np.allclose(linear["mu_star"], [3.0, 2.0, 0.0], atol=1e-9)
+    assert np.allclose(linear["sigma"], 0.0, atol=1e-9)
+    product = indices("morris", names, u, u[:, 0] * u[:, 1], seed=5)
+    assert product["sigma"].iloc[0] > 0.1 and product["sigma"].iloc[2] == pytest.approx(0.0)
+    ish = indices("morris", names, u, ishigami(-np.pi + 2 * np.pi * u), seed=5)
+    assert ish["mu_star"].idxmax() == 1  # x2 (a sin^2 term) moves Ishigami the most
 
 
 def test_method_without_a_sampler_gives_the_salib_design():
@@ -138,7 +144,7 @@ def test_sensitivity_command_writes_the_indices_of_a_morris_sweep(tmp_path):
     e = load_experiment(write(tmp_path, "tiny_morris", MORRIS))
     folder = run_experiment(e, tmp_path / "res", ["test"], progress=False).path
     done = subprocess.run([sys.executable, "-m", "sim", "sensitivity", str(folder), "--outcome",
-                           "total_messages,cost"], capture_output=True, text=True, timeout=120)
+                           "total_messages,cost"], capture_output=True, text=True, timeout=HANG)
     assert done.returncode == 0, done.stderr
     assert "Morris screening" in done.stdout and "mu*" in done.stdout
     table = pd.read_csv(folder / "sensitivity.csv")

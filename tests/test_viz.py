@@ -33,6 +33,7 @@ from tests.browser import (
     screenshot_dir,
     serve,
 )
+from tests.conftest import HANG
 
 IMG = screenshot_dir()
 
@@ -132,8 +133,8 @@ def app(browser, tmp_path_factory):
     with serve(_server_cmd(port), url, env=env, log=log):
         page, errors = new_page(browser)
         page.goto(url)
-        page.get_by_role("button", name="Step").wait_for(timeout=60_000)
-        page.locator("#commsim-about").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Step").wait_for(timeout=HANG * 1000)
+        page.locator("#commsim-about").wait_for(timeout=HANG * 1000)
         yield page, errors
         page.close()
 
@@ -141,12 +142,12 @@ def app(browser, tmp_path_factory):
 def _chart_sources(page) -> list[str]:
     # Solara sends each matplotlib PNG as a new blob: URL, so a redrawn chart has a new src
     page.wait_for_function("document.querySelectorAll('img[src^=\"blob:\"]').length >= 3",
-                           timeout=30_000)
+                           timeout=HANG * 1000)
     return page.eval_on_selector_all("img[src^='blob:']", "els => els.map(e => e.src)")
 
 
 def _wait_for_step(page, n: int) -> None:
-    page.get_by_text(f"Step: {n}", exact=True).wait_for(timeout=30_000)
+    page.get_by_text(f"Step: {n}", exact=True).wait_for(timeout=HANG * 1000)
 
 
 @requires_chromium
@@ -171,7 +172,7 @@ def test_app_step_changes_the_charts(app):
         page.get_by_role("button", name="Step").click()
         _wait_for_step(page, n)
     page.wait_for_function("document.querySelector('#commsim-about').innerText"
-                           ".includes('Day 12')", timeout=30_000)
+                           ".includes('Day 12')", timeout=HANG * 1000)
     time.sleep(0.5)  # the last images arrive just after the step counter
     after = _chart_sources(page)
     assert len(after) == len(before)
@@ -190,7 +191,7 @@ def test_app_slider_changes_a_parameter(app):
     shills.press("ArrowRight")
     page.get_by_role("button", name="Reset").click()
     page.wait_for_function("document.querySelector('#commsim-params').innerText"
-                           ".includes('shills=2')", timeout=30_000)
+                           ".includes('shills=2')", timeout=HANG * 1000)
     assert "Day 0" in page.locator("#commsim-about").inner_text()
     assert errors == []
 
@@ -204,7 +205,7 @@ def test_app_opens_on_a_lesson_preset(browser, tmp_path):
     with serve(_server_cmd(port), url, env=env, log=tmp_path / "server.log"):
         page, errors = new_page(browser)
         page.goto(url)
-        page.locator("#commsim-about").wait_for(timeout=60_000)
+        page.locator("#commsim-about").wait_for(timeout=HANG * 1000)
         about = page.locator("#commsim-about").inner_text()
         assert "lesson shills" in about and "shills=2" in about
         for n in range(1, 8):

@@ -29,11 +29,12 @@ def get_lesson(name: str) -> Lesson:
 
 
 def simulate(lesson: Lesson, design: dict[str, dict[str, Any]], replicates: int,
-             labels: dict[str, str] | None = None) -> Runs:
-    """Run every arm of ``design`` with seeds ``0 .. replicates-1`` (the same seeds in each)."""
+             labels: dict[str, str] | None = None, first_seed: int = 0) -> Runs:
+    """Run every arm of ``design`` with seeds ``first_seed .. first_seed + replicates - 1`` (the
+    same seeds in each arm)."""
     names = list(design)
     params = [resolve(design[a], source=f"lesson '{lesson.name}', arm '{a}'") for a in names]
-    seeds = list(range(replicates))
+    seeds = list(range(first_seed, first_seed + replicates))
     res = run_batch([p for p in params for _ in seeds], seeds * len(names), lesson.days,
                     summary=True, record_groups=lesson.record_groups)
     arm_of_run = np.repeat(names, replicates)
@@ -48,7 +49,7 @@ def simulate(lesson: Lesson, design: dict[str, dict[str, Any]], replicates: int,
 
 
 def run_lesson(name: str, overrides: dict[str, Any] | None = None,
-               replicates: int | None = None) -> LessonResult:
+               replicates: int | None = None, first_seed: int = 0) -> LessonResult:
     """Run a lesson and judge its claim.
 
     Args:
@@ -57,6 +58,8 @@ def run_lesson(name: str, overrides: dict[str, Any] | None = None,
             one of the lesson's arms sets changes the intervention (the treatment arm); any other
             key changes the world all arms share.
         replicates: seeds per arm (default: the lesson's own; at least 2).
+        first_seed: the first seed of the block (seeds ``first_seed .. + replicates - 1``), so
+            that a verdict can be checked on disjoint seed blocks (benchmarks/seed_blocks.py).
 
     Returns:
         The finding, verdict, numbers and figure.
@@ -75,7 +78,7 @@ def run_lesson(name: str, overrides: dict[str, Any] | None = None,
     labels = {lesson.treatment: lesson.treatment + " [--set " + ", ".join(
         f"{k}={v}" for k, v in changed.items()) + "]"} if changed else {}
     start = time.perf_counter()
-    runs = simulate(lesson, design, reps, labels)
+    runs = simulate(lesson, design, reps, labels, first_seed)
     analysis = lesson.analyze(runs)
     figure = lesson.plot(runs, analysis)
     figure.update_layout(title=f"{lesson.principle} {lesson.title}: {verdict(analysis.checks)}")

@@ -8,7 +8,11 @@ import plotly.graph_objects as go
 from sim.lessons import plots
 from sim.lessons.core import Analysis, Check, Estimate, Lesson, Numbers, Runs
 
-COUNTS = {"no shills": 0, "1 shill": 1, "2 shills": 2, "4 shills": 4}
+# Shills come in pairs (a newbie who asks, an expert who answers: the default role mix), so every
+# arm has the same mix and only the number of pairs varies. With 1, 2 and 4 shills the mix changed
+# with the count (one shill is a newbie, the second an expert), and "each extra shill adds less"
+# came from that alternation, not from P2's mechanism.
+COUNTS = {"no shills": 0, "2 shills": 2, "4 shills": 4, "8 shills": 8}
 ARMS = {arm: ({"shills": k} if k else {}) for arm, k in COUNTS.items()}
 REF = "no shills"
 
@@ -20,13 +24,13 @@ def analyze(d: Runs) -> Analysis:
               for a, k in COUNTS.items() if k}
     early = n.put("messages_month1_shills2", Estimate.of(
         d.window("2 shills", "messages", 0, 30) - d.window(REF, "messages", 0, 30)))
-    # diminishing returns: the gain of each of the 3rd and 4th shill against the first one's
+    # diminishing returns: the gain per shill from 4 to 8 shills against that of the first pair
     s = {a: d.values(a, "ever_spoken_share_d14") for a in COUNTS}
     k = {a: d.param(a, "shills") for a in COUNTS}  # as run (a --set may change the 2)
-    extra = k["4 shills"] - k["2 shills"]
+    extra = k["8 shills"] - k["4 shills"]
     per_shill = n.put("extra_gain_per_shill", Estimate.of(
-        (s["4 shills"] - s["2 shills"]) / (extra if extra > 0 else np.nan)
-        - (s["1 shill"] - s[REF]) / k["1 shill"]))
+        (s["8 shills"] - s["4 shills"]) / (extra if extra > 0 else np.nan)
+        - (s["2 shills"] - s[REF]) / (k["2 shills"] or np.nan)))
     trust = n.put("trust_shills2", d.diff("2 shills", REF, "mean_trust_final"))
     base = n.put("spoken_d14_base", d.mean(REF, "ever_spoken_share_d14"))
     two = spoken["2 shills"]
@@ -36,8 +40,9 @@ def analyze(d: Runs) -> Analysis:
               two.above(), two.pp(), essential=True),
         Check(f"{treat}: members' messages in the first month rise (interval above 0)",
               early.above(), f"{early.text('+.0f')} messages"),
-        Check(f"each extra shill adds less: the gain per shill from {k['2 shills']} to "
-              f"{k['4 shills']} is below the gain of the first (interval below 0)",
+        Check(f"each extra shill adds less: the gain per shill from {k['4 shills']} to "
+              f"{k['8 shills']} is below that of the first {k['2 shills']} (same role mix; "
+              "interval below 0)",
               per_shill.below(), per_shill.pp()),
     ]
     finding = [
@@ -46,8 +51,8 @@ def analyze(d: Runs) -> Analysis:
         + ", ".join(f"{spoken[a].pp()} with {d.label(a)}" for a in spoken) + ".",
         f"{treat}: {early.text('+.0f')} extra members' messages (shills' own excluded) in the "
         "first month.",
-        f"Gain per shill from {k['2 shills']} to {k['4 shills']}, minus the gain of the first "
-        f"shill: {per_shill.pp()}.",
+        f"Gain per shill from {k['4 shills']} to {k['8 shills']}, minus the gain per shill of the "
+        f"first {k['2 shills']}: {per_shill.pp()}.",
     ]
     risk = ("a clear loss" if trust.below() else "no clear loss" if not trust.above()
             else "a gain")

@@ -76,4 +76,6 @@ LESSON = Lesson(
     arms=ARMS, reference=ONE, treatment=NINETY_NINE, analyze=analyze, plot=plot,
     try_next=("commit_talk=-0.3", "what if paying makes members consume more and talk less, "
               "as one study of a Q&A site found?"),
-    days=120, replicates=40)
+    # 120 seeds: with 40, activity kept at day 90 by a 16-member paid group is so noisy that
+    # its check failed on seeds 1000-1039 and passed on 0-39 (benchmarks/seed_blocks.py)
+    days=120, replicates=120)

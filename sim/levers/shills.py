@@ -15,8 +15,6 @@ from sim.levers.plan import DayPlan
 from sim.rng import Stream, key_of, uniform
 from sim.state import State, ranks
 
-EXPERT_ANSWER = 0.4  # share of questions one expert shill answers; assumption
-
 
 class Shills(Lever):
     name, switch, principles = "shills", "shills", ("P2",)
@@ -43,7 +41,7 @@ class Shills(Lever):
         rate = p.shill_rate[g.run[rows]]
         plan.shill_messages[rows] = live * rate
         plan.planted_questions[rows] = newbies * rate
-        plan.expert_answer[rows] = 1.0 - (1.0 - EXPERT_ANSWER) ** experts
+        plan.expert_answer[rows] = 1.0 - (1.0 - p.shill_expert_answer[g.run[rows]]) ** experts
         add_group_cost(state, plan, active, g.shills_live * p.shill_cost[g.run])
 
 

@@ -46,8 +46,10 @@ def _attend(attention, status, run, grp, key, fit, habit, commit, content_g, pac
 def step(state: State, plan: DayPlan, day: int) -> None:
     """Decay and renew attention; red packets wake muted members."""
     m, p, s = state.members, state.p, state.run_keys
-    _attend(m.attention, m.status, m.run, m.group, m.key, m.fit, m.habit, m.commit,
-            plan.content, plan.red_packet, stream_base(s, Stream.WAKE, day),
-            p.attention_floor.all, p.attention_decay.all, p.commit_attention.all,
-            p.content_renewal.all, p.owner_depth.all, p.red_packet_attention.all,
-            p.red_packet_wake.all)
+    _attend(
+        attention=m.attention, status=m.status, run=m.run, grp=m.group, key=m.key, fit=m.fit,
+        habit=m.habit, commit=m.commit, content_g=plan.content, packet_g=plan.red_packet,
+        wake_b=stream_base(s, Stream.WAKE, day), attention_floor=p.attention_floor.all,
+        attention_decay=p.attention_decay.all, commit_attention=p.commit_attention.all,
+        content_renewal=p.content_renewal.all, owner_depth=p.owner_depth.all,
+        red_packet_attention=p.red_packet_attention.all, red_packet_wake=p.red_packet_wake.all)

@@ -22,8 +22,6 @@ from sim.population import draw_traits, group_topic, interest_fit
 from sim.rng import Stream, draw, geometric0, key_of, stream_base, uniform
 from sim.state import ACTIVE, GONE, LAUNCH, RECRUIT, REFERRAL, SPAMMER, State, per_row, ranks
 
-REFERRAL_PULL = 1.0  # a friend inside: p -> 1 - (1 - p)^(1 + pull); Backstrom 2006, assumption
-EFFORT_COMMITMENT = 0.5  # commitment from passing a full-strength effort test; assumption
 _PERSON = 7  # key space of launch invitees, apart from invitation keys
 
 
@@ -77,7 +75,7 @@ def send_invitations(state: State, plan: DayPlan, day: int) -> None:
         other = (uniform(s, run, key, Stream.INVITE_OVERLAP, day) < p.overlap[run]) & (gid > 0)
         pick = uniform(s, run, key, Stream.INVITE_OVERLAP_PICK, day)
         other_gid = np.floor(pick * gid).astype(np.int64)
-        other_slot = np.floor(uniform(s, run, key, Stream.INVITE_OVERLAP_PICK + 1, day) *
+        other_slot = np.floor(uniform(s, run, key, Stream.INVITE_OVERLAP_SLOT, day) *
                               p.group_size[run]).astype(np.int64)
         home = np.where(other, other_gid, gid)
         person_key = key_of(_PERSON, home, np.where(other, other_slot, slot))
@@ -108,8 +106,10 @@ def _sharers(status, kind, run, key, person, attention, trust, person_trust, rat
 
 def _send_referrals(state: State, plan: DayPlan, day: int) -> None:
     m, pe, p, s = state.members, state.people, state.p, state.run_keys
-    rows = _sharers(m.status, m.kind, m.run, m.key, m.person, m.attention, m.trust, pe.trust,
-                    plan.referral, stream_base(s, Stream.REFERRAL, day))
+    rows = _sharers(
+        status=m.status, kind=m.kind, run=m.run, key=m.key, person=m.person, attention=m.attention,
+        trust=m.trust, person_trust=pe.trust, rate=plan.referral,
+        base=stream_base(s, Stream.REFERRAL, day))
     run = m.run[rows]
     n = p.referral_shares[run]
     count = (np.floor(n) + (uniform(s, run, m.key[rows], Stream.REFERRAL_COUNT, day) <
@@ -120,8 +120,8 @@ def _send_referrals(state: State, plan: DayPlan, day: int) -> None:
     key = key_of(REFERRAL, m.key[referrer], day, slot)
     person = m.person[referrer]
     # friends resemble the sharer (P14): same place or cohort half the time, close interests
-    same_city = uniform(s, run, key, Stream.REFERRAL_COUNT + 1, day) < 0.5
-    same_cohort = uniform(s, run, key, Stream.REFERRAL_COUNT + 2, day) < 0.5
+    same_city = uniform(s, run, key, Stream.REFERRAL_SAME_CITY, day) < p.referral_alike[run]
+    same_cohort = uniform(s, run, key, Stream.REFERRAL_SAME_COHORT, day) < p.referral_alike[run]
     _send(state, day, m.group[referrer], key, key, REFERRAL, pe.interest[person],
           np.where(same_city, pe.city[person], -1), np.where(same_cohort, pe.cohort[person], -1),
           referrer)
@@ -154,7 +154,7 @@ def decide(state: State, plan: DayPlan, day: int) -> None:
                                    1.0)
     chance = chance * (1.0 - effort * np.where(traits["type"] == 0, 1.0 - fit, 1.0))
     referred = inv.source[rows] == REFERRAL
-    chance = np.where(referred, 1.0 - (1.0 - chance) ** (1.0 + REFERRAL_PULL), chance)
+    chance = np.where(referred, 1.0 - (1.0 - chance) ** (1.0 + p.referral_pull[run]), chance)
     join = uniform(s, run, inv.key[rows], Stream.INVITE_ACCEPT, day) < chance
     # no second seat for someone already in (or once in) the group, nor twice in one day
     if (met & join).any():
@@ -195,7 +195,7 @@ def _admit(state: State, plan: DayPlan, day: int, inv_rows: np.ndarray, known: n
     state.remember_people(rows[source[make] == LAUNCH])
     person[new] = rows[back.ravel()]
     commit = np.minimum(1.0, 1.0 - np.exp(-fee / p.fee_commitment_scale[run]) +
-                        EFFORT_COMMITMENT * effort)
+                        p.effort_commitment[run] * effort)
     state.members_changed()
     seats = m.append(run=run, group=group, person=person, key=key_of(pkey, g.gid[group]),
                      kind=pe.type[person], activity=pe.activity[person],

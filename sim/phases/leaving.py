@@ -51,13 +51,15 @@ def _leave_or_mute(remove, status, run, grp, key, person, kind, trust, person_tr
 def step(state: State, plan: DayPlan, day: int) -> None:
     """Mute members now; request leaving and kicks for the end of the day."""
     m, pe, p, s = state.members, state.people, state.p, state.run_keys
-    _leave_or_mute(m.remove, m.status, m.run, m.group, m.key, m.person, m.kind, m.trust,
-                   pe.trust, m.commit, m.messages, plan.annoying & plan.commercial,
-                   plan.moderation, stream_base(s, Stream.LEAVE, day),
-                   stream_base(s, Stream.MUTE, day), stream_base(s, Stream.KICK, day),
-                   p.leave_base.all, p.leave_distrust.all, p.commit_leave.all,
-                   p.leave_contrib_k.all, p.leave_overload.all, p.mute_base.all,
-                   p.mute_overload.all)
+    _leave_or_mute(
+        remove=m.remove, status=m.status, run=m.run, grp=m.group, key=m.key, person=m.person,
+        kind=m.kind, trust=m.trust, person_trust=pe.trust, commit=m.commit, messages=m.messages,
+        overload_g=plan.annoying & plan.commercial, moderation_g=plan.moderation,
+        leave_b=stream_base(s, Stream.LEAVE, day), mute_b=stream_base(s, Stream.MUTE, day),
+        kick_b=stream_base(s, Stream.KICK, day), leave_base=p.leave_base.all,
+        leave_distrust=p.leave_distrust.all, commit_leave=p.commit_leave.all,
+        leave_contrib_k=p.leave_contrib_k.all, leave_overload=p.leave_overload.all,
+        mute_base=p.mute_base.all, mute_overload=p.mute_overload.all)
 
 
 def apply_removals(state: State, day: int) -> None:

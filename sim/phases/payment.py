@@ -7,9 +7,10 @@ product with chance
 
     conversion_base * class * attention * 2 * trust,
 
-where ``class`` is 1 for A (able and willing, P10), 0.25 for B (willing, not able) and C (able, not
-willing), 0.02 for D, and 0 for spammers. Each sale earns ``product_price`` yuan. Entry fees were
-counted when members joined (joining.py); costs come from the levers.
+where ``class`` is 1 for A (able and willing, P10), ``class_bc`` (0.25) for B (willing, not able)
+and C (able, not willing), ``class_d`` (0.02) for D, and 0 for spammers. Each sale earns
+``product_price`` yuan. Entry fees were counted when members joined (joining.py); costs come from
+the levers.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ import numpy as np
 from sim.levers.plan import DayPlan
 from sim.rng import Stream, uniform
 from sim.state import ACTIVE, SPAMMER, State, per_row
-
-CLASS_FACTOR = {"A": 1.0, "BC": 0.25, "D": 0.02}  # assumption, after P10's classes
 
 
 def step(state: State, plan: DayPlan, day: int) -> None:
@@ -32,8 +31,7 @@ def step(state: State, plan: DayPlan, day: int) -> None:
                           ~pe.converted[m.person] & (pe.type[m.person] != SPAMMER))
     run, person = m.run[rows], m.person[rows]
     able, willing = pe.able[person], pe.willing[person]
-    klass = np.where(able & willing, CLASS_FACTOR["A"],
-                     np.where(able | willing, CLASS_FACTOR["BC"], CLASS_FACTOR["D"]))
+    klass = np.where(able & willing, 1.0, np.where(able | willing, p.class_bc[run], p.class_d[run]))
     chance = p.conversion_base[run] * klass * m.attention[rows] * (m.trust[rows] + pe.trust[person])
     buy = uniform(s, run, m.key[rows], Stream.CONVERT, day) < chance
     buyers = np.unique(person[buy])  # a person in two groups buys once

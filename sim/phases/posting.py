@@ -99,15 +99,22 @@ def step(state: State, plan: DayPlan, day: int) -> None:
                        for v in (stim_g, crowd_g))
     state.messages_today = np.zeros(n_groups)
     state.posters_today = np.zeros(n_groups)
-    _post(m.today, m.posted, m.habit, m.messages, m.quarter, pe.messages, state.messages_today,
-          state.posters_today, m.run, m.group, m.key, m.person, m.status, m.kind, m.activity,
-          m.attention, m.fit, m.trust, pe.trust, m.commit, m.degree, m.seen_until, m.leader,
-          stim_g, crowd_g, plan.planted_questions, plan.checkin,
-          stream_base(s, Stream.POST, day), stream_base(s, Stream.BURST, day),
-          stream_base(s, Stream.CHECKIN, day), p.radiation_base.all, p.radiation_ties.all,
-          p.seen_boost.all, p.commit_talk.all, p.mute_post_factor.all, plan.leaders_on,
-          p.leader_boost.all, m.quiet_planted, p.burst_mean.all, p.checkin_rate.all,
-          p.checkin_habit.all, p.checkin_habit_max.all, day, day < QUARTER)
+    _post(
+        today=m.today, posted=m.posted, habit=m.habit, messages=m.messages, quarter=m.quarter,
+        person_messages=pe.messages, messages_g=state.messages_today,
+        posters_g=state.posters_today, run=m.run, grp=m.group, key=m.key, person=m.person,
+        status=m.status, kind=m.kind, activity=m.activity, attention=m.attention, fit=m.fit,
+        trust=m.trust, person_trust=pe.trust, commit=m.commit, degree=m.degree,
+        seen_until=m.seen_until, leader=m.leader, stim_g=stim_g, crowd_g=crowd_g,
+        planted_g=plan.planted_questions, checkin_g=plan.checkin,
+        post_base=stream_base(s, Stream.POST, day), burst_base=stream_base(s, Stream.BURST, day),
+        checkin_base=stream_base(s, Stream.CHECKIN, day), radiation_base=p.radiation_base.all,
+        radiation_ties=p.radiation_ties.all, seen_boost=p.seen_boost.all,
+        commit_talk=p.commit_talk.all, mute_factor=p.mute_post_factor.all,
+        leader_on=plan.leaders_on, leader_boost=p.leader_boost.all, quiet_planted=m.quiet_planted,
+        burst_mean=p.burst_mean.all, checkin_rate=p.checkin_rate.all,
+        checkin_habit=p.checkin_habit.all, checkin_habit_max=p.checkin_habit_max.all, day=day,
+        in_quarter=day < QUARTER)
     # ads by spammers (the moderation lever removes them, leaving.py)
     run, grp = m.run, m.group
     spammers = np.flatnonzero((m.kind == SPAMMER) & (m.status == ACTIVE))

@@ -46,9 +46,11 @@ def step(state: State, plan: DayPlan, day: int) -> None:
     if plan.owner_mentions.any():
         size = state.group_sizes()
         chance_g = np.minimum(1.0, plan.owner_mentions / np.maximum(size, 1))
-        _mention(m.seen_until, m.trust, pe.trust, m.run, m.group, m.key, m.person, m.status,
-                 chance_g, stream_base(s, Stream.MENTION, day), p.seen_days.all,
-                 p.trust_mention.all, day)
+        _mention(
+            seen_until=m.seen_until, trust=m.trust, person_trust=pe.trust, run=m.run, grp=m.group,
+            key=m.key, person=m.person, status=m.status, chance_g=chance_g,
+            base=stream_base(s, Stream.MENTION, day), seen_days=p.seen_days.all,
+            trust_mention=p.trust_mention.all, day=day)
 
 
 @njit(cache=True)

@@ -69,8 +69,9 @@ def _form(state: State, a: np.ndarray, b: np.ndarray, rate: Column, stream: int,
     m, pe = state.members, state.people
     if a.size == 0:
         return
-    formed = _formed(a, b, m.person, m.run, m.key, pe.city, pe.cohort, pe.interest, rate.all,
-                     stream_base(state.run_keys, stream, day))
+    formed = _formed(
+        a=a, b=b, person=m.person, run=m.run, key=m.key, city=pe.city, cohort=pe.cohort,
+        interest=pe.interest, rate=rate.all, base=stream_base(state.run_keys, stream, day))
     add_ties(state, a[formed], b[formed])
 
 
@@ -91,5 +92,5 @@ def step(state: State, plan: DayPlan, day: int) -> None:
         rounds = int(np.ceil(p.event_ties.all.max())) if went.size else 0
         for k in range(rounds):  # each round pairs attendees afresh
             again = k < per_row(p.event_ties[m.run[went]], went.size)
-            a, b = pair_up(state, went[again], Stream.EVENT_TIE + 100 * k, day)
-            _form(state, a, b, p.event_tie_rate, Stream.EVENT_TIE + 100 * k + 1, day)
+            a, b = pair_up(state, went[again], Stream.event_tie(k, form=False), day)
+            _form(state, a, b, p.event_tie_rate, Stream.event_tie(k, form=True), day)

@@ -3,7 +3,7 @@
 Trust lies in [0, 1]; 0.5 is neutral. Answers and @-mentions have already added to it (replies.py).
 Here, for present members who read the group (not muted):
 
-- each ad seen costs ``trust_spam`` (at most ten a day count; P8);
+- each ad seen costs ``trust_spam`` (at most ``ads_felt_max`` a day count; P8);
 - a public argument started by a troublemaker costs everyone ``trust_fight``, in the group and in
   the owner (P9: a public fight damages the brand in everyone's eyes). Troublemakers start one with
   chance ``fight_rate`` a day; talked to privately, ``private_talk_effect`` less often; under the
@@ -11,7 +11,8 @@ Here, for present members who read the group (not muted):
 - a commercial post that comes too soon costs ``trust_commercial`` in group and owner (P15);
 - an exposed shill costs ``trust_shill_exposed`` in group and owner (P2);
 - attending an offline event adds ``trust_event`` to both (P16, P17);
-- each tie adds ``trust_tie`` a day, counting at most five ties (P13: knowing builds trust).
+- each tie adds ``trust_tie`` a day, counting at most ``trust_tie_max`` ties (P13: knowing builds
+  trust).
 """
 
 from __future__ import annotations
@@ -24,19 +25,18 @@ from sim.rng import Stream, uniform
 from sim.state import ACTIVE, GONE, KICKED, MUTED, TROUBLEMAKER, State
 
 PRIVATE, PUBLIC = 1, 2  # troublemaker policy codes (sim.state._CATEGORICAL)
-MAX_ADS_FELT = 10
 
 
 @njit(cache=True)
 def _feel(trust, person_trust, run, grp, person, status, degree, attended, group_hit_g,
-          owner_hit_g, trust_event, trust_tie):
+          owner_hit_g, trust_event, trust_tie, trust_tie_max):
     owner_delta = np.zeros(person_trust.size)
     for i in range(run.size):
         if status[i] == GONE or status[i] == MUTED:
             continue
         r, g = run[i], grp[i]
         gain = trust_event[r] if attended[i] else 0.0
-        trust[i] += gain - group_hit_g[g] + trust_tie[r] * min(degree[i], 5)
+        trust[i] += gain - group_hit_g[g] + trust_tie[r] * min(degree[i], trust_tie_max[r])
         owner_delta[person[i]] += gain - owner_hit_g[g]
     person_trust += owner_delta
 
@@ -57,14 +57,17 @@ def step(state: State, plan: DayPlan, day: int) -> None:
     fights = np.bincount(grp[fight], minlength=g.n)
     state.fights_today = fights
     # what members who read the group feel today
-    ads = np.minimum(state.spam_today, MAX_ADS_FELT)
+    ads = np.minimum(state.spam_today, p.ads_felt_max[g.run])
     annoyed = plan.annoying & plan.commercial
     owner_hit = (fights * p.trust_fight[g.run] + annoyed * p.trust_commercial[g.run] +
                  plan.shills_exposed * p.trust_shill_exposed[g.run])  # per group
     group_hit = owner_hit + ads * p.trust_spam[g.run]
     owner_hit, group_hit = (np.broadcast_to(v, (g.n,)).astype(np.float64)
                             for v in (owner_hit, group_hit))
-    _feel(m.trust, pe.trust, m.run, m.group, m.person, m.status, m.degree, state.attended,
-          group_hit, owner_hit, p.trust_event.all, p.trust_tie.all)
+    _feel(
+        trust=m.trust, person_trust=pe.trust, run=m.run, grp=m.group, person=m.person,
+        status=m.status, degree=m.degree, attended=state.attended, group_hit_g=group_hit,
+        owner_hit_g=owner_hit, trust_event=p.trust_event.all, trust_tie=p.trust_tie.all,
+        trust_tie_max=p.trust_tie_max.all)
     m.trust = np.clip(m.trust, 0.0, 1.0)
     pe.trust = np.clip(pe.trust, 0.0, 1.0)
