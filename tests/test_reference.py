@@ -20,7 +20,7 @@ only in distribution, and they are compared as two samples of independent runs:
   of means of ``MDE_SD = 0.68`` standard deviations of the per-run metric with 80% power (normal
   approximation: ``(z(1 - alpha/2) + z(0.8)) * sqrt(2 / N)``; ``test_the_stated_power_is_computed``
   recomputes it). The KS test rejects when the two empirical distributions differ by more than
-  ``D = sqrt(-ln(alpha / 2) / 2) * sqrt(2 / N) = 0.31`` somewhere. The smallest detectable change
+  ``D = sqrt(-ln(alpha / 2) / 2) * sqrt(2 / N) = 0.32`` somewhere. The smallest detectable change
   in each metric's own unit is printed per setting (``-s``).
 - **The tests of the test.** ``test_a_planted_bug_is_caught`` breaks one rule at a time (in the
   reference: trust never rises, leaving doubled, posting halved, the fee ignored when invitees
@@ -265,3 +265,43 @@ def test_the_reference_shares_nothing_but_parameters_with_the_engine():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             for n in names:
                 assert not n.startswith(ENGINE_MODULES), f"{path.name} imports {n}"
+
+
+# Weakened or removed lever effects in the reference only (a rule that ignores its parameter), to
+# measure which lever effects this comparison can see: `python tests/test_reference.py` prints,
+# for each, the smallest p-value against the Bonferroni alpha (docs/reference.md quotes the table).
+WEAKENED = {
+    "defaults": {"seen_boost": 0.0},
+    "shills": {"shill_resonance": 0.0},
+    "shill_newbies": {"shill_resonance": 0.0},
+    "entry_fee": {"fee_commitment_scale": 1e5},
+    "effort_test": {"effort_test": 0.3},
+    "content": {"content_renewal": 0.0},
+    "checkin": {"checkin_habit": 0.0},
+    "commercial": {"leave_overload": 0.0},
+    "moderation_public": {"troublemaker_policy": "ignore"},
+    "moderation_private": {"private_talk_effect": 0.0},
+    "owner": {"owner_mentions": 0.0},
+    "red_packets": {"red_packet_wake": 0.0},
+    "events": {"trust_event": 0.0},
+    "leaders": {"leader_boost": 1.0},
+    "size_cap": {"size_cap": 0},
+    "referral": {"referral_shares": 1.1},
+    "recruitment": {"recruit_per_day": 1.25},
+    "two_groups": {"overlap": 0.0},
+}
+
+
+def main() -> None:
+    engine_side = run_engine(CONFIGS, range(N))
+    print(f"{N} runs a side, alpha {ALPHA:.1e}")
+    for name, change in WEAKENED.items():
+        table = compare(engine_side[name], run_reference({**CONFIGS[name], **change}, range(N)))
+        best = table.p.idxmin()
+        row = table.loc[best]
+        print(f"{name:20s} {str(change):40s} {'caught' if row.p < ALPHA else 'missed':6s} "
+              f"p={row.p:.1e} by {best} (engine {row.engine:.3g}, reference {row.reference:.3g})")
+
+
+if __name__ == "__main__":
+    main()

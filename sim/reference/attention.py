@@ -2,9 +2,10 @@
 
 For every present member, with ``floor = min(1, attention_floor x fit + habit)``:
 
-    a <- floor + (a - floor) x (1 - attention_decay x (1 - commit_attention x commitment))  if a > floor
-    a <- a + content_renewal x (0.5 + depth) x fit x (1 - a)     on a knowledge-post day (active only)
-    a <- a + red_packet_attention x (1 - a)                        on a red-packet day (muted too)
+    if a > floor:
+        a <- floor + (a - floor) x (1 - attention_decay x (1 - commit_attention x commitment))
+    a <- a + content_renewal x (0.5 + depth) x fit x (1 - a)   on a knowledge-post day (active)
+    a <- a + red_packet_attention x (1 - a)                      on a red-packet day (muted too)
 
 and on a red-packet day a muted member unmutes with chance ``red_packet_wake``.
 """

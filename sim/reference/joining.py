@@ -1,13 +1,15 @@
 """Phase 1, joining: invitations go out, invitees due today decide, groups above the cap split.
 
 - **Launch.** On its launch day a group invites ``group_size`` people whose interests centre on its
-  topic. For the second group on, each invitee is, with chance ``overlap``, someone invited to an
-  earlier group of the operator (that group and slot picked at random), who keeps their traits (P12).
+  topic. For the second group on, each invitee is, with chance ``overlap``, someone invited to
+  an earlier group of the operator (that group and slot picked at random), who keeps their traits
+  (P12).
 - **Recruitment** (P18, P19) brings the operator's daily strangers; **referral** (P18): each
   active member who is not a spammer shares the group with chance
-  ``referral_rate x attention x min(1, trust in group + trust in owner)``, sending ``referral_shares``
-  invitations on average (the fraction met by a draw) to friends whose interests centre on the
-  sharer's and who share the sharer's city, and cohort, with chance 1/2 each (P14).
+  ``referral_rate x attention x min(1, trust in group + trust in owner)``, sending
+  ``referral_shares`` invitations on average (the fraction met by a draw) to friends whose
+  interests centre on the sharer's and who share the sharer's city, and cohort, with chance 1/2
+  each (P14).
 - An invitee answers after a geometric delay of mean ``join_delay`` days (0 = the same day) and
   joins with chance ``accept_base x sqrt(fit)`` (a spammer: ``accept_base``), times
   ``exp(-fee / (wtp x fit))`` under a fee, times ``1 - effort x (1 - fit)`` under an effort test
@@ -27,8 +29,17 @@ import math
 from typing import TYPE_CHECKING
 
 from sim.reference import constants as K
-from sim.reference.agents import (ACTIVE, GONE, ORDINARY, SPAMMER, Group, Invitation, Member,
-                                  Person, interest_fit)
+from sim.reference.agents import (
+    ACTIVE,
+    GONE,
+    ORDINARY,
+    SPAMMER,
+    Group,
+    Invitation,
+    Member,
+    Person,
+    interest_fit,
+)
 
 if TYPE_CHECKING:
     from sim.reference.model import ReferenceModel

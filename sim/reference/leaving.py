@@ -3,8 +3,8 @@
 For a present member with ``k`` messages in the group, ``t`` the mean of trust in group and owner,
 commitment ``c`` and ``o = 1`` on a day with a commercial post that came too soon:
 
-    leave = leave_base x exp(leave_distrust x (0.5 - t)) x (1 - commit_leave x c) / (1 + k / leave_contrib_k)
-            + leave_overload x o
+    leave = leave_base x exp(leave_distrust x (0.5 - t)) x (1 - commit_leave x c)
+            / (1 + k / leave_contrib_k) + leave_overload x o
     mute  = mute_base x (1 - commit_leave x c) + mute_overload x o       (active members only)
 
 While moderation is on, each spammer is kicked with chance ``moderation`` a day. Leaving and kicks

@@ -30,8 +30,7 @@ import mesa
 import pandas as pd
 
 from sim.params import Params, resolve
-from sim.reference import (attention, joining, leaving, payment, posting, replies, ties,
-                           trust)
+from sim.reference import attention, joining, leaving, payment, posting, replies, ties, trust
 from sim.reference import constants as K
 from sim.reference.agents import GONE, MUTED, Group, Member, Person
 from sim.reference.operator import Operator, Plan
