@@ -1,5 +1,10 @@
-"""Issue 4's contract: a run's outcomes depend only on its parameters, seed and the code, whether
-it runs alone through CommunityModel, inside any batch, in any order or chunk."""
+"""Batch independence (issue 4's contract): a run's outcomes depend only on its parameters, seed and
+the code, whether it runs alone through CommunityModel, inside any batch, in any order or chunk.
+
+These tests check the engine against itself. ``CommunityModel`` is a batch of one in the same
+engine, so they would still pass with a rule deleted from it; they say nothing about whether the
+rules are the ones docs/ODD.md states. That is checked against an independent reference model,
+statistically, in tests/test_reference.py (docs/reference.md)."""
 
 from __future__ import annotations
 
@@ -32,8 +37,9 @@ def model_daily(params: dict, seed: int, days: int) -> pd.DataFrame:
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(params=params_strategy, seed=st.integers(0, 2**31 - 1))
-def test_run_batch_equals_the_mesa_model_day_by_day(params, seed):
-    """run_batch gives, column by column and day by day, exactly what CommunityModel gives."""
+def test_a_run_alone_in_the_mesa_model_equals_the_same_run_inside_a_batch(params, seed):
+    """A run through CommunityModel (a batch of one) gives, column by column and day by day,
+    exactly what the same run gives inside a batch of other runs (same engine, same rules)."""
     days = 40
     alone = model_daily(params, seed, days)
     batch = run_batch([{}, params, {"shills": 2}], [seed + 1, seed, seed], days)

@@ -1,0 +1,93 @@
+"""Phase 2, posting: who speaks today, and how much (the posting rule).
+
+A present member who is not a spammer posts today with chance ``1 - exp(-rate)``:
+
+    rate = activity x crowding x attention x fit x (trust in group + trust in owner)
+           x stimulation x seen x (1 + commit_talk x commitment) x mute x leader
+
+    crowding    = 1 / (1 + members / crowding_size)                      (P12)
+    stimulation = 1 + social_gain x (0.5 + humour) x x / (x + social_half) x reach
+    reach       = radiation_base + (1 - radiation_base) x min(1, (ties + messages) / radiation_ties)
+    seen        = 1 + seen_boost until the day the member stops feeling seen (P21)
+    mute        = mute_post_factor if the member muted the group
+    leader      = leader_boost for a leader while the leaders lever is on (P17)
+
+where x is yesterday's messages per member in the group, counting shills' and the operator's posts
+(P2: talk begets talk). Each question planted by a newbie shill draws an unmuted member in with
+chance ``shill_resonance x fit``, independently (P2). A member who posts sends ``1 + G`` messages, G
+geometric on {0, 1, ...} with mean ``burst_mean``. On a check-in day an unmuted member also checks
+in (one message) with chance ``checkin_rate x attention x fit`` and builds ``checkin_habit`` of
+attention floor, up to ``checkin_habit_max`` (P16). Active spammers post a geometric number of ads
+of mean ``spam_rate`` (not counted as messages).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from sim.reference import constants as K
+from sim.reference.agents import ACTIVE, GONE, MUTED, SPAMMER, Member
+
+if TYPE_CHECKING:
+    from sim.reference.model import ReferenceModel
+
+
+def geometric(model: ReferenceModel, mean: float) -> int:
+    """A geometric number on {0, 1, ...} with the given mean."""
+    if mean <= 0:
+        return 0
+    return int(model.rng.geometric(1.0 / (1.0 + mean))) - 1
+
+
+def rate(model: ReferenceModel, m: Member, stimulation: float, crowding: float) -> float:
+    p = model.p
+    reach = p.radiation_base + (1.0 - p.radiation_base) * min(
+        1.0, (m.degree + m.messages) / p.radiation_ties)
+    r = (m.person.activity * crowding * m.attention * m.fit * m.trust_sum() *
+         (1.0 + stimulation * reach) * (1.0 + p.commit_talk * m.commitment))
+    if m.seen_until > model.day:
+        r *= 1.0 + p.seen_boost
+    if m.status == MUTED:
+        r *= p.mute_post_factor
+    if m.leader and model.plan.leaders_on:
+        r *= p.leader_boost
+    return r
+
+
+def post(model: ReferenceModel, m: Member, stimulation: float, crowding: float) -> None:
+    p, rng, gp = model.p, model.rng, model.plan.of(m.group)
+    m.today, m.posted = 0, False
+    if m.status == GONE or m.kind == SPAMMER:
+        return
+    quiet = math.exp(-rate(model, m, stimulation, crowding))
+    if gp.planted_questions > 0 and m.status != MUTED:
+        quiet *= (1.0 - p.shill_resonance * m.fit) ** gp.planted_questions
+    if rng.random() < 1.0 - quiet:
+        m.posted = True
+        m.today = 1 + geometric(model, p.burst_mean)
+    if gp.checkin and m.status != MUTED and rng.random() < p.checkin_rate * m.attention * m.fit:
+        m.today += 1
+        m.habit = min(m.habit + p.checkin_habit, p.checkin_habit_max)
+    m.messages += m.today
+    m.person.messages += m.today
+    if model.day < K.QUARTER:
+        m.quarter += m.today
+
+
+def step(model: ReferenceModel) -> None:
+    p = model.p
+    for g in list(model.groups):
+        size = g.size()
+        x = g.stimulus
+        stimulation = p.social_gain * (0.5 + p.owner_humour) * x / (x + p.social_half)
+        crowding = 1.0 / (1.0 + size / p.crowding_size)
+        for m in g.seats:
+            post(model, m, stimulation, crowding)
+        g.messages_today = sum(m.today for m in g.seats)
+        g.posters_today = sum(1 for m in g.seats if m.today > 0)
+        g.spam_today = sum(geometric(model, p.spam_rate) for m in g.seats
+                           if m.kind == SPAMMER and m.status == ACTIVE)
+        gp = model.plan.of(g)
+        said = g.messages_today + gp.shill_messages + gp.operator_posts
+        g.stimulus = said / size if size > 0 else 0.0  # tomorrow's x
