@@ -32,15 +32,18 @@ class Results:
         path: the folder.
         manifest: its manifest.json.
         runs: one row per run, with ``point`` (the design point's index) added.
-        daily: run_id, day and the daily outcomes.
+        daily: run_id, day and the daily outcomes, when held in memory; None when they stay in
+            ``daily_files`` (read a row group at a time: :mod:`sim.report.daily`).
         missing: a sentence on the runs not there (empty when complete).
+        daily_files: the Parquet files of the daily outcomes (when ``daily`` is None).
     """
 
     path: Path
     manifest: dict[str, Any]
     runs: pd.DataFrame
-    daily: pd.DataFrame
+    daily: pd.DataFrame | None
     missing: str = ""
+    daily_files: list[Path] = field(default_factory=list)
     _experiment: dict[str, Any] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -132,8 +135,9 @@ def open_results(path: str | Path, partial: bool = False) -> Results:
         raise UserError(f"{path / MANIFEST}: unreadable manifest ({err})") from None
     if manifest.get("status") == "complete" and (path / RUNS).is_file() \
             and (path / DAILY).is_file():
-        runs, daily = pd.read_parquet(path / RUNS), pd.read_parquet(path / DAILY)
-        return Results(path, manifest, _with_points(runs, manifest), daily)
+        runs = pd.read_parquet(path / RUNS)  # the daily table stays on disk: it can be large
+        return Results(path, manifest, _with_points(runs, manifest), None,
+                       daily_files=[path / DAILY])
     runs, daily, chunks = _read_parts(path, manifest)
     missing = _missing(path, manifest, runs, chunks)
     if not partial:
@@ -141,24 +145,23 @@ def open_results(path: str | Path, partial: bool = False) -> Results:
                         "or pass --partial to use the runs that are there")
     if runs.empty:
         raise UserError(f"{missing}: there is nothing to analyse yet")
-    return Results(path, manifest, _with_points(runs, manifest), daily, missing=missing)
+    return Results(path, manifest, _with_points(runs, manifest), None, missing=missing,
+                   daily_files=daily)
 
 
 def _read_parts(path: Path, manifest: dict[str, Any]
-                ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """The chunks the manifest records and that are on disk (others may be half written), and
-    how many there are."""
+                ) -> tuple[pd.DataFrame, list[Path], int]:
+    """The runs of the chunks the manifest records and that are on disk (others may be half
+    written), their daily files, and how many there are."""
     runs, daily = [], []
     for chunk in manifest.get("chunks") or []:
         files = [path / PARTS / f"{kind}-{chunk['id']:05d}.parquet" for kind in ("runs", "daily")]
         if all(f.is_file() for f in files):
             runs.append(pd.read_parquet(files[0]))
-            daily.append(pd.read_parquet(files[1]))
+            daily.append(files[1])
     if not runs:
-        return (pd.DataFrame(columns=["run_id", "scenario"]),
-                pd.DataFrame(columns=["run_id", "day"]), 0)
-    return (pd.concat(runs, ignore_index=True).sort_values("run_id", kind="stable"),
-            pd.concat(daily, ignore_index=True).sort_values(["run_id", "day"], kind="stable"),
+        return pd.DataFrame(columns=["run_id", "scenario"]), [], 0
+    return (pd.concat(runs, ignore_index=True).sort_values("run_id", kind="stable"), daily,
             len(runs))
 
 
