@@ -222,9 +222,9 @@ class ResultStore:
 
     # -- the end ----------------------------------------------------------------------------------
 
-    def finish(self) -> None:
+    def finish(self, progress: bool | None = None) -> None:
         """Merge the chunks into runs.parquet and daily.parquet (sorted), mark complete."""
-        self.merge_parts()
+        self.merge_parts(progress)
         self.mark("complete")
         shutil.rmtree(self.path / PARTS, ignore_errors=True)
 
