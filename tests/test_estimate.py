@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
-from sim.estimate import MAX_BYTES, MAX_SECONDS, check, duration, estimate, size
 from sim.errors import UserError
+from sim.estimate import MAX_BYTES, MAX_SECONDS, check, duration, estimate, size
 from sim.executors import make_chunks, run_chunk
 from sim.experiments import load_experiment
 from sim.params import resolve
