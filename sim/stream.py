@@ -72,9 +72,11 @@ def merge_sorted(parts: Sequence[tuple[Path, Sequence[Sequence[int]]]], out: Pat
             buffered += int(b - a)
             while buffered >= row_group:
                 whole = pd.concat(buffer, ignore_index=True)
+                buffer.clear()
                 flush(whole.iloc[:row_group])
-                buffer, buffered = [whole.iloc[row_group:].reset_index(drop=True)], \
-                    buffered - row_group
+                rest = whole.iloc[row_group:].reset_index(drop=True).copy()
+                del whole  # the written rows go now, not at the next row group
+                buffer, buffered = [rest], buffered - row_group
             if progress:
                 progress(1)
         if buffered or writer is None:
