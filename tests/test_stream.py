@@ -88,3 +88,27 @@ def test_reading_by_row_groups_gives_every_row_once(parts, tmp_path):
     whole = pd.concat(pieces, ignore_index=True)
     expected = pd.read_parquet(tmp_path / "m.parquet", columns=["run_id", "messages"])
     pd.testing.assert_frame_equal(whole, expected)
+
+
+def test_report_quantiles_from_row_groups_equal_those_of_the_whole_table(parts, tmp_path,
+                                                                        monkeypatch):
+    """Day-by-day quantiles read a row group and a block of days at a time are the numbers the
+    whole table in memory gives, for every group of runs (runs in no group left out)."""
+    from sim.report import daily as daily_module
+    from sim.report.results import Results
+
+    merge_sorted(parts, tmp_path / "d.parquet", ["run_id", "day"], row_group=9)
+    whole = pd.read_parquet(tmp_path / "d.parquet")
+    manifest = {"experiment": {"days": DAYS}}
+    runs = pd.DataFrame({"run_id": range(12)})
+    groups = [pd.Index([0, 3, 5, 11]), pd.Index([1, 2, 4, 6, 7, 8])]  # 9 and 10 in none
+    levels = (0.1, 0.5, 0.9)
+    in_memory_ = Results(tmp_path, manifest, runs, whole)
+    on_disk = Results(tmp_path, manifest, runs, None, daily_files=[tmp_path / "d.parquet"])
+    monkeypatch.setattr(daily_module, "VALUES", 25)  # 2 days of 10 runs a pass: 4 passes
+    for column in ("messages", "mean_trust", "time_to_silence"):
+        expected = daily_module.day_quantiles(in_memory_, column, groups, levels)
+        found = daily_module.day_quantiles(on_disk, column, groups, levels)
+        for e, f in zip(expected, found, strict=True):
+            pd.testing.assert_frame_equal(f, e, check_names=False, check_exact=True)
+    assert daily_module.day_quantiles(on_disk, "no_such_column", groups, levels) is None
