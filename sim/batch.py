@@ -37,8 +37,11 @@ def _as_params(p: Params | Mapping[str, Any]) -> Params:
 
 
 def simulate_chunk(params: Sequence[Params], seeds: Sequence[int], days: int,
-                   record_groups: bool = False) -> BatchResult:
-    """Simulate runs together in one state; ``run`` columns index into ``params``."""
+                   record_groups: bool = False, on_day: Callable[[], None] | None = None
+                   ) -> BatchResult:
+    """Simulate runs together in one state; ``run`` columns index into ``params``.
+
+    ``on_day`` is called after each simulated day (for a progress bar)."""
     state = engine.new_state(list(params), np.array([derive_seed(s) for s in seeds],
                                                    dtype=np.uint64))
     n = len(params)
@@ -50,6 +53,8 @@ def simulate_chunk(params: Sequence[Params], seeds: Sequence[int], days: int,
             daily_cols[k].append(v)
         if groups is not None:
             group_frames.append(pd.DataFrame({"day": day, **groups}))
+        if on_day is not None:
+            on_day()
     # run-major order (all days of run 0, then run 1, ...) by stacking days as columns
     table = {"run": np.repeat(np.arange(n), days), "day": np.tile(np.arange(days), n)}
     table.update({k: np.stack(v, axis=1).ravel() if v else np.zeros(0)
@@ -63,8 +68,8 @@ def simulate_chunk(params: Sequence[Params], seeds: Sequence[int], days: int,
 
 def run_batch(params: Sequence[Params | Mapping[str, Any]], seeds: Sequence[int], days: int,
               chunk_size: int = DEFAULT_CHUNK, record_groups: bool = False,
-              summary: bool = False, progress: Callable[[int], None] | None = None
-              ) -> pd.DataFrame | BatchResult:
+              summary: bool = False, progress: Callable[[int], None] | None = None,
+              on_day: Callable[[], None] | None = None) -> pd.DataFrame | BatchResult:
     """Run many parameter sets, ``chunk_size`` at a time, through the one engine.
 
     Args:
@@ -76,6 +81,7 @@ def run_batch(params: Sequence[Params | Mapping[str, Any]], seeds: Sequence[int]
         summary: return a :class:`BatchResult` (daily, per-run and group tables) instead of
             only the daily table.
         progress: called with the number of runs finished after each chunk.
+        on_day: called after each simulated day of each chunk.
 
     Returns:
         The daily table, one row per run and day: ``run`` (index into ``params``), ``day`` and
@@ -87,7 +93,7 @@ def run_batch(params: Sequence[Params | Mapping[str, Any]], seeds: Sequence[int]
     parts: list[BatchResult] = []
     for lo in range(0, len(resolved), max(1, chunk_size)):
         hi = min(lo + chunk_size, len(resolved))
-        part = simulate_chunk(resolved[lo:hi], seeds[lo:hi], days, record_groups)
+        part = simulate_chunk(resolved[lo:hi], seeds[lo:hi], days, record_groups, on_day)
         for frame in (part.daily, part.runs, part.groups):
             if frame is not None and "run" in frame:
                 frame["run"] += lo

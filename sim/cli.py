@@ -31,12 +31,14 @@ from sim.scenarios import (
 )
 from sim.store import DAILY, RUNS, default_out, latest_unfinished
 from sim.summary import daily_table, runs_table, sweep_table
-from sim.sweep import Interrupted, run_experiment
+from sim.sweep import Interrupted, check_size, run_experiment
 
 if TYPE_CHECKING:
     from sim.dask_executor import DaskExecutor
 
 EXIT_INTERRUPTED = 130
+YES_HELP = ("Run even a job estimated above 10 minutes or 8 GB of memory (without it such a job "
+            "is refused, with the estimate).")
 WIDTH = 100
 
 
@@ -205,9 +207,10 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
 @click.option("--out", type=click.Path(path_type=Path),
               help="Results folder [default: results/<scenario>-<UTC time>].")
 @click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
+@click.option("--yes", is_flag=True, help=YES_HELP)
 @click.pass_context
 def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, replicates: int,
-        sets: tuple[str, ...], every: int, out: Path | None, force: bool) -> None:
+        sets: tuple[str, ...], every: int, out: Path | None, force: bool, yes: bool) -> None:
     """Run a scenario (a name or a .toml file) and print its days and outcomes.
 
     \b
@@ -220,8 +223,11 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
     experiment = single_run(s, replicates, days, seed)
     out = out or default_out(s.name)
     result = run_experiment(experiment, out, ctx.obj.get("command", ["commsim"]), workers=1,
-                            force=force, progress=False)
-    daily, runs = pd.read_parquet(result.path / DAILY), pd.read_parquet(result.path / RUNS)
+                            force=force, progress=None, yes=yes)
+    last = experiment.days - 1  # only the days printed are read: the table can be large
+    shown = sorted({0, last, *range(every - 1, last + 1, every)})
+    daily = pd.read_parquet(result.path / DAILY, filters=[("day", "in", shown)])
+    runs = pd.read_parquet(result.path / RUNS)
     click.echo(f"{s.name}: {replicates} runs of {experiment.days} days, master seed "
                f"{experiment.seed}, in {result.seconds:.1f} s")
     click.echo(f"\nDaily means across runs:\n{daily_table(daily, every)}")
@@ -249,10 +255,11 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
 @click.option("--chunk-size", type=click.IntRange(1, 100_000),
               help=f"Runs per chunk [default: up to {MAX_CHUNK}, several chunks per worker].")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--yes", is_flag=True, help=YES_HELP)
 @click.pass_context
 def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: str,
           scheduler: str | None, out: Path | None, resume: bool, force: bool,
-          chunk_size: int | None, quiet: bool) -> None:
+          chunk_size: int | None, quiet: bool, yes: bool) -> None:
     """Run an experiment (a .toml file or a bundled name) into a results folder.
 
     Finished chunks are saved as they come; after Ctrl-C, --resume runs only what is missing.
@@ -283,6 +290,8 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
         ["--scheduler", scheduler] if scheduler else ["--workers", str(workers)])
     resume_cmd = shlex.join(["commsim", *extra, "sweep", experiment, "--out", _shown(out),
                              "--resume", *where])
+    if not yes:  # before a Dask cluster starts; a remote one's size is not known yet: 1 worker
+        check_size(e, e.run_specs(), out if resume else None, workers or 1, chunk_size)
     pool = _dask_executor(scheduler, workers) if executor == "dask" else None
     try:
         with pool or nullcontext():

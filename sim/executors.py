@@ -74,13 +74,16 @@ def make_chunks(run_ids: Sequence[int], params: Sequence[Params], seeds: Sequenc
     return chunks
 
 
-def run_chunk(chunk: Chunk) -> ChunkResult:
-    """Simulate one chunk with ``run_batch``; the ``run`` index becomes the global ``run_id``."""
+def run_chunk(chunk: Chunk, on_day: Callable[[], None] | None = None) -> ChunkResult:
+    """Simulate one chunk with ``run_batch``; the ``run`` index becomes the global ``run_id``.
+
+    ``on_day`` is called after each simulated day (progress of a long chunk, in this process).
+    """
     from sim.batch import run_batch  # imported in the worker, on first use
 
     started = time.perf_counter()
     result = run_batch(list(chunk.params), list(chunk.seeds), chunk.days,
-                       chunk_size=max(1, len(chunk.run_ids)), summary=True)
+                       chunk_size=max(1, len(chunk.run_ids)), summary=True, on_day=on_day)
     ids = pd.Series(chunk.run_ids, dtype="int64")
     runs = result.runs.drop(columns="run")
     runs.insert(0, "run_id", ids.iloc[result.runs["run"].to_numpy()].to_numpy())
@@ -109,11 +112,17 @@ class Executor:
 
 
 class InProcessExecutor(Executor):
-    """Runs chunks one after the other in this process (``--workers 1``; easiest to debug)."""
+    """Runs chunks one after the other in this process (``--workers 1``; easiest to debug).
+
+    ``on_day`` is called after each simulated day of each chunk (a progress bar).
+    """
+
+    def __init__(self, on_day: Callable[[], None] | None = None) -> None:
+        self.on_day = on_day
 
     def run(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
         for chunk in chunks:
-            yield run_chunk(chunk)
+            yield run_chunk(chunk, self.on_day)
 
 
 def _watch_parent(parent: int) -> None:

@@ -519,20 +519,38 @@ class ResultStore:
 
     # -- the end ----------------------------------------------------------------------------------
 
-    def finish(self) -> None:
+    def finish(self, progress: bool | None = None) -> None:
         """Merge the chunks into runs.parquet and daily.parquet (sorted), mark complete."""
-        chunks = sorted(c["id"] for c in self.manifest["chunks"])
-        for kind, name, keys in (("runs", RUNS, ["run_id"]), ("daily", DAILY, ["run_id", "day"])):
-            table = pd.concat([pd.read_parquet(self.part(kind, c)) for c in chunks],
-                              ignore_index=True)
-            table = table.sort_values(keys, kind="stable").reset_index(drop=True)
-            if kind == "runs" and list(table["run_id"]) != list(range(self.manifest["n_runs"])):
-                raise RuntimeError(f"{self.path}: the chunks do not hold every run once")
-            _write_atomic(self.path / name, lambda tmp, t=table: t.to_parquet(tmp, index=False))
+        self.merge_parts(progress)
         self.manifest["files"] = {name: file_digest(self.path / name) for name in (RUNS, DAILY)}
         self.mark("complete")  # before the chunks go: a resume finds either the chunks or this
         shutil.rmtree(self.path / PARTS, ignore_errors=True)
         self.close()
+
+    def merge_parts(self, progress: bool | None = None) -> None:
+        """Write runs.parquet (merged in memory: one row a run) and daily.parquet (streamed one
+        chunk at a time, so memory does not grow with the number of runs; see sim/stream.py).
+
+        Args:
+            progress: show a progress bar on stderr (default: when stderr is a terminal).
+        """
+        from tqdm import tqdm
+
+        from sim.stream import merge_sorted
+
+        chunks = sorted(self.manifest["chunks"], key=lambda c: c["id"])
+        runs = pd.concat([pd.read_parquet(self.part("runs", c["id"])) for c in chunks],
+                         ignore_index=True)
+        runs = runs.sort_values(["run_id"], kind="stable").reset_index(drop=True)
+        if list(runs["run_id"]) != list(range(self.manifest["n_runs"])):
+            raise RuntimeError(f"{self.path}: the chunks do not hold every run once")
+        _write_atomic(self.path / RUNS, lambda tmp: runs.to_parquet(tmp, index=False))
+        parts = [(self.part("daily", c["id"]), c["run_ids"]) for c in chunks]
+        with tqdm(total=sum(len(r) for _, r in parts), desc="merging the daily table",
+                  unit="chunk", disable=None if progress is None else not progress,
+                  leave=False) as bar:
+            _write_atomic(self.path / DAILY, lambda tmp: merge_sorted(
+                parts, tmp, ["run_id", "day"], progress=bar.update))
 
     def mark(self, status: str) -> None:
         """Record the status (running, complete, interrupted, failed) and the time; any status

@@ -94,7 +94,7 @@ def test_calibration_recovers_known_parameters(report):
 def test_slack_channel_fit_beats_defaults_and_the_scenario_runs(tmp_path, report):
     """A short fit of one real channel lowers the loss below the defaults' and its scenario
     file loads and runs."""
-    events = read_events(DATA / "events.csv")
+    events = read_events(DATA / "events.csv", keep_group_names=True, salt="test")  # public
     observed = observe(events, ["questions"], max_days=182)
     base = load_scenario("baseline")
     values = to_dict(base.params)

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from sim.calibration.synthetic import simulate_events
+from sim.io.privacy import hash_group
 from tests.conftest import HANG
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "io"
@@ -76,7 +77,9 @@ def test_import_group_keeps_one_group_and_uses_the_salt_file(tmp_path):
                      "general.parquet", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "my.salt" in result.stdout and (tmp_path / "my.salt").is_file()
-    assert set(pd.read_parquet(tmp_path / "general.parquet")["group"]) == {"general"}
+    salt = (tmp_path / "my.salt").read_text().strip()
+    assert set(pd.read_parquet(tmp_path / "general.parquet")["group"]) == {
+        hash_group(salt, "general")}  # the channel's name is hashed like its members
 
 
 BAD_INPUTS = {
@@ -113,11 +116,14 @@ def test_import_unknown_group_names_the_closest(tmp_path):
 def test_measure_prints_the_table_and_writes_csv_and_html(tmp_path, synthetic_csv):
     """Each group's outcomes are printed and saved; the HTML page carries its own plotly."""
     result = commsim("measure", synthetic_csv, "-o", "groups.csv", "--html", "groups.html",
-                     cwd=tmp_path)
+                     "--keep-group-names", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "sim-0" in result.stdout and "(all)" in result.stdout
     table = pd.read_csv(tmp_path / "groups.csv")
     assert list(table["group"]) == ["sim-0", "sim-1", "(all)"]
+    hashed = commsim("measure", synthetic_csv, "-o", "hashed.csv", cwd=tmp_path)
+    assert hashed.returncode == 0, hashed.stderr
+    assert "sim-0" not in hashed.stdout + (tmp_path / "hashed.csv").read_text()
     page = (tmp_path / "groups.html").read_text()
     assert "plotly" in page and "<script src=" not in page  # self-contained, works offline
 
@@ -139,7 +145,9 @@ def test_calibrate_writes_a_scenario_that_validates_and_runs(tmp_path, synthetic
     assert result.returncode == 0, result.stderr
     assert "loss on fresh seeds" in result.stdout
     text = (tmp_path / "scenarios" / "sim0.toml").read_text()
-    assert 'extends = "baseline"' in text and "sha256" in text and "sim-0" in text
+    salt = (tmp_path / "config" / "commsim" / "salt").read_text().strip()
+    assert 'extends = "baseline"' in text and "sha256" in text
+    assert hash_group(salt, "sim-0") in text and "sim-0" not in text  # found by its name
     assert (tmp_path / "scenarios" / "sim0.html").is_file()
     assert not [p for p in (tmp_path / "scenarios").iterdir() if p.name.startswith(".")]
     validated = commsim("validate", "scenarios/sim0.toml", cwd=tmp_path)
@@ -159,8 +167,8 @@ def test_calibrate_writes_a_scenario_that_validates_and_runs(tmp_path, synthetic
 ])
 def test_calibrate_bad_choice_is_one_clear_error(tmp_path, synthetic_csv, args, words):
     """Unknown groups, parameters and scenarios, or no group chosen: exit 2, nothing written."""
-    assert_user_error(commsim("calibrate", synthetic_csv, *args, "-o", "s.toml", cwd=tmp_path),
-                      *words)
+    assert_user_error(commsim("calibrate", synthetic_csv, *args, "--keep-group-names", "-o",
+                              "s.toml", cwd=tmp_path), *words)
     assert not (tmp_path / "s.toml").exists() and not (tmp_path / "s.html").exists()
 
 

@@ -71,48 +71,49 @@ def test_detect_format_lists_formats_tried_when_none_fits(path):
 def test_missing_path_is_a_user_error():
     """A path that does not exist raises UserError saying so."""
     with pytest.raises(UserError, match="no such file"):
-        import_events(FIX / "nope.json", salt=SALT)
+        import_events(FIX / "nope.json", salt=SALT, keep_group_names=True)
 
 
 def test_unknown_format_name_suggests_the_closest():
     """An unknown fmt raises UserError listing the formats and the closest name."""
     with pytest.raises(UserError, match="did you mean 'telegram'"):
-        import_events(FIX / "telegram/result.json", fmt="telgram", salt=SALT)
+        import_events(FIX / "telegram/result.json", fmt="telgram", salt=SALT, keep_group_names=True)
 
 
 def test_format_given_for_the_wrong_kind_of_path_is_a_user_error():
     """Naming a file format for a folder raises UserError saying what was expected."""
     with pytest.raises(UserError, match="is a folder; expected a Telegram"):
-        import_events(FIX / "slack/export", fmt="telegram", salt=SALT)
+        import_events(FIX / "slack/export", fmt="telegram", salt=SALT, keep_group_names=True)
 
 
 # --- generic CSV -------------------------------------------------------------------------------
 
-def test_csv_keeps_members_and_sorts_rows_by_time():
-    """Generic CSV: members kept unhashed, zones turned into UTC, rows sorted by time."""
-    df = import_events(FIX / "csv/events.csv")
+def test_csv_hashes_members_and_sorts_rows_by_time():
+    """Generic CSV: members hashed (they may be names), zones turned into UTC, rows sorted."""
+    df = import_events(FIX / "csv/events.csv", salt=SALT, keep_group_names=True)
     assert list(df.columns) == ["time", "group", "member", "event"]
     assert str(df["time"].dtype) == "datetime64[ns, UTC]"
     assert rows(df) == [
-        (utc("2024-01-01 07:30"), "beta", "b7", "message"),  # 09:30+02:00
-        (utc("2024-01-01 09:00"), "alpha", "a1", "join"),
-        (utc("2024-01-01 09:00"), "alpha", "a2", "message"),  # no zone: taken as UTC
-        (utc("2024-01-02 10:00"), "alpha", "a1", "message"),
-        (utc("2024-01-03 00:00"), "beta", "b7", "leave"),
+        (utc("2024-01-01 07:30"), "beta", h("b7"), "message"),  # 09:30+02:00
+        (utc("2024-01-01 09:00"), "alpha", h("a1"), "join"),
+        (utc("2024-01-01 09:00"), "alpha", h("a2"), "message"),  # no zone: taken as UTC
+        (utc("2024-01-02 10:00"), "alpha", h("a1"), "message"),
+        (utc("2024-01-03 00:00"), "beta", h("b7"), "leave"),
     ]
 
 
 def test_csv_columns_in_any_order_and_extra_columns_ignored():
     """Generic CSV columns are found by name; extra columns are dropped."""
-    df = import_events(FIX / "csv/reordered.csv")
-    assert rows(df) == [(utc("2024-05-01 11:00"), "gamma", "m2", "join"),
-                        (utc("2024-05-01 12:00"), "gamma", "m1", "message")]
+    df = import_events(FIX / "csv/reordered.csv", salt=SALT, keep_group_names=True)
+    assert rows(df) == [(utc("2024-05-01 11:00"), "gamma", h("m2"), "join"),
+                        (utc("2024-05-01 12:00"), "gamma", h("m1"), "message")]
 
 
-def test_csv_import_needs_no_salt(tmp_path):
-    """Importing the already anonymized CSV neither needs nor creates a salt file."""
-    import_events(FIX / "csv/events.csv")
-    assert not (tmp_path / "config" / "commsim" / "salt").exists()
+def test_csv_import_uses_the_users_salt(tmp_path):
+    """Importing a CSV hashes with the user's salt, made on first use like for other formats."""
+    df = import_events(FIX / "csv/events.csv")
+    salt = (tmp_path / "config" / "commsim" / "salt").read_text().strip()
+    assert set(df["member"]) == {hash_member(salt, m) for m in ("a1", "a2", "b7")}
 
 
 def test_csv_missing_columns_are_named():
@@ -152,7 +153,7 @@ def test_csv_empty_or_short_input_is_a_user_error(tmp_path, text, words):
 
 def test_telegram_single_chat_events():
     """Telegram chat: messages, joins from service entries (names mapped to ids), a leave."""
-    df = import_events(FIX / "telegram/result.json", salt=SALT)
+    df = import_events(FIX / "telegram/result.json", salt=SALT, keep_group_names=True)
     assert counts(df) == {"message": 5, "join": 4, "leave": 1}
     assert set(df["group"]) == {"Climbing Crew"}
     assert [(t, m, e) for t, _, m, e in rows(df)] == [
@@ -171,7 +172,7 @@ def test_telegram_single_chat_events():
 
 def test_telegram_full_export_reads_group_chats_only():
     """Full export: group chats from chats and left_chats; clashing names get their ids."""
-    df = import_events(FIX / "telegram/full_export.json", salt=SALT)
+    df = import_events(FIX / "telegram/full_export.json", salt=SALT, keep_group_names=True)
     assert rows(df) == [
         (utc("2022-11-20 20:00"), "Old Friends", h("user77"), "message"),
         (utc("2023-06-10 18:00"), "Board Games (2001)", h("user999"), "join"),
@@ -183,14 +184,14 @@ def test_telegram_full_export_reads_group_chats_only():
 def test_telegram_truncated_json_says_truncated():
     """A truncated JSON export raises UserError naming the file and saying it is truncated."""
     with pytest.raises(UserError, match="truncated") as err:
-        import_events(FIX / "telegram/truncated.json", salt=SALT)
+        import_events(FIX / "telegram/truncated.json", salt=SALT, keep_group_names=True)
     assert "truncated.json" in str(err.value)
 
 
 def test_telegram_chat_without_messages_says_so():
     """A chat with no message raises UserError saying the export has no messages."""
     with pytest.raises(UserError, match="contains no messages"):
-        import_events(FIX / "telegram/empty_chat.json", salt=SALT)
+        import_events(FIX / "telegram/empty_chat.json", salt=SALT, keep_group_names=True)
 
 
 def test_telegram_bad_date_names_the_message(tmp_path):
@@ -200,7 +201,7 @@ def test_telegram_bad_date_names_the_message(tmp_path):
     path = tmp_path / "result.json"
     path.write_text(json.dumps(doc))
     with pytest.raises(UserError, match=r'chat "G", message 42, key "date": got \'soon\''):
-        import_events(path, salt=SALT)
+        import_events(path, salt=SALT, keep_group_names=True)
 
 
 def test_telegram_full_export_without_groups_says_so(tmp_path):
@@ -209,14 +210,15 @@ def test_telegram_full_export_without_groups_says_so(tmp_path):
     path = tmp_path / "result.json"
     path.write_text(json.dumps(doc))
     with pytest.raises(UserError, match="no group chats"):
-        import_events(path, salt=SALT)
+        import_events(path, salt=SALT, keep_group_names=True)
 
 
 # --- WhatsApp ----------------------------------------------------------------------------------
 
 def test_whatsapp_android_12h_events():
     """Android 12h: multi-line message is one, added/joined/left/removed become events."""
-    df = import_events(FIX / "whatsapp/WhatsApp Chat with Hiking Club.txt", salt=SALT)
+    df = import_events(FIX / "whatsapp/WhatsApp Chat with Hiking Club.txt", salt=SALT,
+                       keep_group_names=True)
     assert set(df["group"]) == {"Hiking Club"}
     assert [(t, m, e) for t, _, m, e in rows(df)] == [
         (utc("2024-01-05 09:00"), h("Alice"), "join"),  # created group
@@ -233,7 +235,7 @@ def test_whatsapp_android_12h_events():
 
 def test_whatsapp_ios_24h_events():
     """iOS 24h: brackets, U+200E marks, group-attributed notices, "~" names, folder as group."""
-    df = import_events(FIX / "whatsapp/Book Club/_chat.txt", salt=SALT)
+    df = import_events(FIX / "whatsapp/Book Club/_chat.txt", salt=SALT, keep_group_names=True)
     assert set(df["group"]) == {"Book Club"}
     assert counts(df) == {"message": 4, "join": 3, "leave": 1}
     assert h("Book Club") not in set(df["member"])  # the encryption notice is no message
@@ -251,7 +253,7 @@ def test_whatsapp_ios_24h_events():
 
 def test_whatsapp_day_first_when_any_first_field_exceeds_12():
     """A file with 13/01 is day-first, so its 02/03 is the 2nd of March."""
-    df = import_events(FIX / "whatsapp/Chess Night.txt", salt=SALT)
+    df = import_events(FIX / "whatsapp/Chess Night.txt", salt=SALT, keep_group_names=True)
     assert counts(df) == {"message": 3}
     assert df["time"].iloc[-1] == utc("2024-03-02 19:00")
     assert set(df["group"]) == {"Chess Night"}
@@ -259,13 +261,14 @@ def test_whatsapp_day_first_when_any_first_field_exceeds_12():
 
 def test_whatsapp_ambiguous_12h_file_is_month_first():
     """A 12-hour file whose dates fit both orders is read month-first (2/3 = 3 February)."""
-    df = import_events(FIX / "whatsapp/ambiguous_12h.txt", salt=SALT)
+    df = import_events(FIX / "whatsapp/ambiguous_12h.txt", salt=SALT, keep_group_names=True)
     assert list(df["time"]) == [utc("2024-02-03 22:00"), utc("2024-02-03 22:01")]
 
 
 def test_whatsapp_group_argument_names_the_group():
     """The group argument replaces the name taken from the file."""
-    df = import_events(FIX / "whatsapp/Chess Night.txt", salt=SALT, group="Chess Club")
+    df = import_events(FIX / "whatsapp/Chess Night.txt", salt=SALT, group="Chess Club",
+                       keep_group_names=True)
     assert set(df["group"]) == {"Chess Club"}
 
 
@@ -274,7 +277,7 @@ def test_whatsapp_dates_fitting_no_order_are_a_user_error(tmp_path):
     path = tmp_path / "chat.txt"
     path.write_text("13/01/2024, 20:00 - A: x\n01/13/2024, 20:00 - B: y\n")
     with pytest.raises(UserError, match="line 1 .*line 2"):
-        import_events(path, salt=SALT)
+        import_events(path, salt=SALT, keep_group_names=True)
 
 
 def test_whatsapp_impossible_date_gives_the_line(tmp_path):
@@ -282,20 +285,20 @@ def test_whatsapp_impossible_date_gives_the_line(tmp_path):
     path = tmp_path / "chat.txt"
     path.write_text("13/01/2024, 20:00 - A: x\ncontinued\n31/02/2024, 20:00 - B: y\n")
     with pytest.raises(UserError, match="line 3: got '31/02/2024, 20:00'"):
-        import_events(path, fmt="whatsapp", salt=SALT)
+        import_events(path, fmt="whatsapp", salt=SALT, keep_group_names=True)
 
 
 def test_whatsapp_without_messages_says_so():
     """A chat of system lines only raises UserError saying there are no messages."""
     with pytest.raises(UserError, match="no messages"):
-        import_events(FIX / "whatsapp/only_system.txt", salt=SALT)
+        import_events(FIX / "whatsapp/only_system.txt", salt=SALT, keep_group_names=True)
 
 
 # --- Slack -------------------------------------------------------------------------------------
 
 def test_slack_export_events():
     """Slack: joins, leaves, thread replies and broadcasts; no edits, deletions, bots, notices."""
-    df = import_events(FIX / "slack/export", salt=SALT)
+    df = import_events(FIX / "slack/export", salt=SALT, keep_group_names=True)
     assert counts(df) == {"message": 5, "join": 2, "leave": 1}
     assert rows(df) == [
         (utc("2020-01-31 10:00:00.0001"), "general", h("U01"), "join"),
@@ -319,7 +322,7 @@ def test_slack_truncated_day_file_names_it(tmp_path):
     day = export / "general" / "2020-02-01.json"
     day.write_text(day.read_text()[:120])
     with pytest.raises(UserError, match="truncated") as err:
-        import_events(export, salt=SALT)
+        import_events(export, salt=SALT, keep_group_names=True)
     assert "2020-02-01.json" in str(err.value)
 
 
@@ -328,7 +331,7 @@ def test_slack_channel_without_folder_is_named(tmp_path):
     export = _slack_copy(tmp_path)
     shutil.rmtree(export / "dev")
     with pytest.raises(UserError, match="channel 'dev' has no folder"):
-        import_events(export, salt=SALT)
+        import_events(export, salt=SALT, keep_group_names=True)
 
 
 def test_slack_export_without_messages_says_so(tmp_path):
@@ -337,14 +340,14 @@ def test_slack_export_without_messages_says_so(tmp_path):
     (export / "general").mkdir(parents=True)
     (export / "channels.json").write_text('[{"id": "C1", "name": "general"}]')
     with pytest.raises(UserError, match="no messages"):
-        import_events(export, salt=SALT)
+        import_events(export, salt=SALT, keep_group_names=True)
 
 
 # --- Discord -----------------------------------------------------------------------------------
 
 def test_discord_folder_events():
     """Discord folder: parts of one channel merge; Default/Reply/GuildMemberJoin; bots skipped."""
-    df = import_events(FIX / "discord/server", salt=SALT)
+    df = import_events(FIX / "discord/server", salt=SALT, keep_group_names=True)
     assert counts(df) == {"message": 4, "join": 2}
     assert rows(df) == [
         (utc("2021-05-01 10:00"), "general", h("501"), "join"),
@@ -358,7 +361,8 @@ def test_discord_folder_events():
 
 def test_discord_single_file_is_one_group():
     """One DiscordChatExporter file is one group."""
-    df = import_events(FIX / "discord/server/Makers - random [902].json", salt=SALT)
+    df = import_events(FIX / "discord/server/Makers - random [902].json", salt=SALT,
+                       keep_group_names=True)
     assert rows(df) == [(utc("2021-05-02 20:00"), "random", h("502"), "message")]
 
 
@@ -369,7 +373,7 @@ def test_discord_bad_timestamp_names_file_and_message(tmp_path):
     path = tmp_path / "random.json"
     path.write_text(json.dumps(doc))
     with pytest.raises(UserError, match="random.json, message 2001, key \"timestamp\""):
-        import_events(path, salt=SALT)
+        import_events(path, salt=SALT, keep_group_names=True)
 
 
 # --- privacy and salt --------------------------------------------------------------------------
@@ -379,7 +383,8 @@ def test_no_names_or_texts_are_stored():
     df = import_events(FIX / "whatsapp/WhatsApp Chat with Hiking Club.txt", salt=SALT)
     values = set(df[["group", "member", "event"]].to_numpy().ravel())
     assert list(df.columns) == ["time", "group", "member", "event"]
-    assert not values & {"Alice", "Bob", "Carol", "Dave", "Welcome everyone!", "Thanks Alice"}
+    assert not values & {"Alice", "Bob", "Carol", "Dave", "Welcome everyone!", "Thanks Alice",
+                         "Hiking Club"}
     assert all(len(m) == 12 for m in df["member"])
 
 
@@ -388,7 +393,8 @@ def test_hashes_depend_on_the_salt():
     a = import_events(FIX / "slack/export", salt="one")
     b = import_events(FIX / "slack/export", salt="two")
     assert set(a["member"]).isdisjoint(b["member"])
-    assert a.drop(columns="member").equals(b.drop(columns="member"))
+    assert set(a["group"]).isdisjoint(b["group"])  # group names are hashed with it
+    assert a.drop(columns=["member", "group"]).equals(b.drop(columns=["member", "group"]))
 
 
 def test_load_salt_creates_the_file_once_and_reuses_it(tmp_path):
@@ -425,7 +431,7 @@ def test_empty_salt_file_is_a_user_error(tmp_path):
 
 def test_write_then_read_round_trips(tmp_path):
     """write_events then read_events gives back the same table, and no temporary file stays."""
-    df = import_events(FIX / "slack/export", salt=SALT)
+    df = import_events(FIX / "slack/export", salt=SALT, keep_group_names=True)
     out = tmp_path / "out" / "events.parquet"
     write_events(df, out)
     assert [p.name for p in out.parent.iterdir()] == ["events.parquet"]

@@ -16,6 +16,10 @@ import click
 from sim.errors import UserError
 
 MAX_DAYS_DEFAULT = 365
+KEEP_HELP = ("Keep group and chat names as they are (phone numbers in them are still hashed) "
+             "[default: hashed like members, since names often name people].")
+SALT_HELP = ("Hash members and groups with the salt in this file (made if missing) [default: "
+             "$COMMSIM_SALT, else ~/.config/commsim/salt].")
 
 
 def _shown(path: Path) -> str:
@@ -43,36 +47,40 @@ def _salt_place(salt_file: Path | None) -> str:
 @click.option("--group", metavar="NAME",
               help="A WhatsApp chat's name [default: the file name]; for the other formats, "
                    "keep only this group.")
-@click.option("--salt-file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Hash members with the salt in this file (made if missing) [default: "
-                   "$COMMSIM_SALT, else ~/.config/commsim/salt].")
+@click.option("--salt-file", type=click.Path(dir_okay=False, path_type=Path), help=SALT_HELP)
+@click.option("--keep-group-names", is_flag=True, help=KEEP_HELP)
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The event table to write (Parquet).")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def import_command(source: Path, fmt: str | None, group: str | None, salt_file: Path | None,
-                   out: Path, force: bool) -> None:
-    """Read a chat export (file or folder) into an event table, members hashed, no texts.
+                   keep_group_names: bool, out: Path, force: bool) -> None:
+    """Read a chat export (file or folder) into an event table, names hashed, no texts.
 
     \b
     Examples:
       commsim import slack-export/ -o events.parquet
       commsim import "WhatsApp Chat with Club.txt" --group club -o club.parquet
     """
+    import pandas as pd
+
     from sim.errors import closest
     from sim.files import check_output
-    from sim.io import detect_format, import_events, load_salt, write_events
+    from sim.io import detect_format, load_salt, protect, read_export, write_events
 
     check_output(out, "-o", force)
     detected = fmt is None
     fmt = fmt or detect_format(source)
-    salt = None if fmt == "csv" else load_salt(salt_file)
-    events = import_events(source, fmt, salt, group if fmt == "whatsapp" else None)
+    salt = load_salt(salt_file)
+    events, fmt = read_export(source.expanduser(), fmt, salt,
+                              group if fmt == "whatsapp" else None)
     if group is not None and fmt != "whatsapp":
         known = sorted(events["group"].unique())
         if group not in known:
             raise UserError(f"--group: unknown group '{group}'{closest(group, known)}; "
                             f"{source} holds {', '.join(known)}")
         events = events[events["group"] == group]
+    names = sorted(events["group"].unique())
+    events = protect(events, salt, keep_group_names, hash_members=fmt == "csv")
     write_events(events, out)
     counts = events["event"].value_counts()
     click.echo(f"format: {fmt}{' (detected)' if detected else ''}")
@@ -81,14 +89,27 @@ def import_command(source: Path, fmt: str | None, group: str | None, salt_file: 
                f"{events['group'].nunique()} group(s), {events['time'].min():%Y-%m-%d} to "
                f"{events['time'].max():%Y-%m-%d}")
     click.echo(f"wrote {_shown(out)}")
-    if fmt == "csv":
-        click.echo("privacy: this generic CSV is taken as already anonymized: members are kept "
-                   "as they are; no message text is stored.")
-    else:
-        click.echo(f"privacy: names and ids are stored as salted hashes and message texts are "
-                   f"not stored. The salt is in {_salt_place(salt_file)}: it stays with you; "
-                   "keep it private, and keep it to give the same people the same hashes in "
-                   "later imports.")
+    kept = ("group names are kept (phone numbers in them hashed)" if keep_group_names else
+            "group names too (give a group's name to --group of calibrate: it is hashed the "
+            "same way)")
+    click.echo(f"privacy: member names, ids and phone numbers are stored as salted hashes, and "
+               f"{kept}; message texts are not stored. The salt is in "
+               f"{_salt_place(salt_file)}: it stays with you; keep it private, and keep it to "
+               "give the same people and groups the same hashes in later imports.")
+    if not keep_group_names and len(names) <= 20:
+        stored = protect(pd.DataFrame({"group": names, "member": names}), salt)["group"]
+        click.echo("groups (shown here only): " + ", ".join(
+            f"{n} = {h}" for n, h in zip(names, stored, strict=True)))
+
+
+def _csv_salt(events: Path, salt_file: Path | None, load_salt) -> str | None:
+    """The salt for an event log that is a CSV (hashed as it is read), else None (not needed)."""
+    try:
+        with events.open("rb") as f:
+            parquet = f.read(4) == b"PAR1"
+    except OSError:
+        return None  # read_events says what is wrong with the file
+    return None if parquet else load_salt(salt_file)
 
 
 @click.command("measure")
@@ -98,8 +119,11 @@ def import_command(source: Path, fmt: str | None, group: str | None, salt_file: 
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Also write the table of outcomes per group to this CSV file.")
 @click.option("--force", is_flag=True, help="Replace --out and --html if they exist.")
-def measure_command(events: Path, html_path: Path | None, out: Path | None, force: bool
-                    ) -> None:
+@click.option("--keep-group-names", is_flag=True, help="For a CSV log: " + KEEP_HELP)
+@click.option("--salt-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="For a CSV log: " + SALT_HELP)
+def measure_command(events: Path, html_path: Path | None, out: Path | None, force: bool,
+                    keep_group_names: bool, salt_file: Path | None) -> None:
     """Measure each group of an event table with the model's outcome definitions.
 
     \b
@@ -108,12 +132,13 @@ def measure_command(events: Path, html_path: Path | None, out: Path | None, forc
     """
     from sim.calibration.report import measure_html, measure_text
     from sim.files import atomic_write, check_output
-    from sim.io import read_events
+    from sim.io import load_salt, read_events
     from sim.measure import measure
 
     for path, option in ((out, "-o"), (html_path, "--html")):
         check_output(path, option, force)
-    measured = measure(read_events(events))
+    measured = measure(read_events(events, keep_group_names, _csv_salt(events, salt_file,
+                                                                       load_salt)))
     click.echo(measure_text(measured["groups"]))
     if out is not None:
         atomic_write(out, measured["groups"].to_csv(index=False))
@@ -154,11 +179,17 @@ def measure_command(events: Path, html_path: Path | None, out: Path | None, forc
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The report [default: --out with .html].")
 @click.option("--force", is_flag=True, help="Replace --out and --html if they exist.")
+@click.option("--keep-group-names", is_flag=True, help="For a CSV log: " + KEEP_HELP)
+@click.option("--salt-file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The salt the groups were hashed with on import (to find --group NAME) "
+                   "and that hashes a CSV log [default: $COMMSIM_SALT, else "
+                   "~/.config/commsim/salt].")
 @click.pass_context
 def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: tuple[str, ...],
                       pooled: bool, param_text: str | None, trials: int, replicates: int,
                       restarts: int, seed: int, max_days: int, arrivals: str, min_messages: int,
-                      out: Path, html_path: Path | None, force: bool) -> None:
+                      out: Path, html_path: Path | None, force: bool, keep_group_names: bool,
+                      salt_file: Path | None) -> None:
     """Fit a scenario's parameters to real groups and write the calibrated scenario.
 
     \b
@@ -168,7 +199,8 @@ def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: t
     """
     from sim.calibration import evaluate, fit, output, report, space, targets
     from sim.files import check_output
-    from sim.io import read_events
+    from sim.io import load_salt, read_events
+    from sim.io.privacy import find_group
     from sim.params import resolve, to_dict
     from sim.scenarios import check_name, load_scenario
 
@@ -183,7 +215,12 @@ def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: t
         check_output(path, option, force)
     dirs = list((ctx.obj or {}).get("scenario_dirs", ()))
     base = load_scenario(scenario, dirs, bool((ctx.obj or {}).get("allow_paths")))
-    table = read_events(events)
+    salt = _csv_salt(events, salt_file, load_salt)
+    table = read_events(events, keep_group_names, salt)
+    known = list(table["group"].unique())
+    if groups and not set(groups) <= set(known):  # names the user knows, stored as hashes
+        salt = salt or load_salt(salt_file)
+        groups = tuple(find_group(g, known, salt) for g in groups)
     chosen = list(groups) or None
     if not pooled and chosen is None:
         names = sorted(table["group"].unique())

@@ -3,10 +3,10 @@
 The event table has the columns ``time`` (tz-aware UTC), ``group``, ``member`` and ``event`` (one of
 :data:`EVENTS`), sorted by time (stable, so events of one second keep their order in the export).
 
-Privacy: members are stored as salted hashes (:func:`hash_member`) and message texts are never
-read into the table. The salt stays on the user's machine (:func:`load_salt`), so the same person
-gets the same hash across imports by one user, and nobody without the salt can test a guessed
-name or id against the hashes.
+Privacy: members are stored as salted hashes (:func:`hash_member`), group names too unless kept
+(:mod:`sim.io.privacy`), and message texts are never read into the table. The salt stays on the
+user's machine (:func:`load_salt`), so the same person gets the same hash across imports by one
+user, and nobody without the salt can test a guessed name or id against the hashes.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +28,8 @@ COLUMNS = ("time", "group", "member", "event")
 EVENTS = ("message", "join", "leave")
 SALT_ENV = "COMMSIM_SALT"
 TIME_DTYPE = "datetime64[ns, UTC]"
+_ZONE = re.compile(r"(?:[Zz]|[+-]\d{2}(?::?\d{2})?)\s*$")  # ends in a zone: Z, +02:00, -0500
+_CLOCK_END = re.compile(r"\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*$")  # ends in a clock time
 HASH_HEX = 12  # 48 bits: collisions stay unlikely (< 1e-4) below ~100,000 members
 
 
@@ -109,7 +112,9 @@ def iso_times(values: list[str], path: Path, where: Callable[[int], str],
     Raises:
         UserError: naming the first value that is not a date-time, and where it is.
     """
-    times = pd.to_datetime(pd.Index(values, dtype=object), utc=True, format="ISO8601",
+    # pandas reads a time without a zone in the zone of the values before it: say UTC outright
+    zoned = [v if _ZONE.search(v) or not _CLOCK_END.search(v) else v + "Z" for v in values]
+    times = pd.to_datetime(pd.Index(zoned, dtype=object), utc=True, format="ISO8601",
                            errors="coerce")
     bad = np.flatnonzero(times.isna())
     if bad.size:

@@ -1,8 +1,8 @@
 """The generic CSV event log: a header ``time,group,member,event`` and one event per line.
 
-This is the format of already-anonymized data (such as ``shared/data/slack-haskell-jp``), so the
-``member`` values are kept exactly as they are, never hashed again: hashing them a second time
-would make them differ from the same members in other files made from the same source. Times are
+The ``member`` values are read as they are here and hashed with the user's salt afterwards, like
+every importer's (:func:`sim.io.privacy.protect`): a CSV may hold names or phone numbers, and
+already-anonymous ids (such as ``shared/data/slack-haskell-jp``'s) lose nothing by it. Times are
 ISO 8601; a time without a zone is taken as UTC. Extra columns are ignored, fields are stripped of
 surrounding spaces, blank lines are skipped and rows need not be in time order (they are sorted).
 """

@@ -22,11 +22,16 @@ other languages joins and leaves are lost but messages are read. The exporting u
 "You" in system lines but by name in messages, so those are two members. The group is the file's
 stem without "WhatsApp Chat with "/"WhatsApp Chat - " (for ``_chat.txt``: the folder's name),
 unless ``group`` is given. Names are hashed; texts are never kept.
+
+The iOS export shared as a folder (``_chat.txt`` beside the photos and voice notes) is read
+through its ``_chat.txt``; shared as a ``.zip`` of that folder, the ``_chat.txt`` (or the only
+``.txt``) inside is read without unpacking anything, and the group is the zip's name.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,6 +41,7 @@ from sim.errors import UserError
 from sim.io.common import Hasher, expect, frame, read_text
 
 NAME = "whatsapp"
+IOS_CHAT = "_chat.txt"
 LRM = "\u200e"  # kept until a line is classified: iOS puts it before system texts
 _MARKS = dict.fromkeys(map(ord, "\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
                                 "\ufeff"))
@@ -80,6 +86,43 @@ def sniff(text: str) -> bool:
     return False
 
 
+def _zip_chat(archive: zipfile.ZipFile) -> str | None:
+    """The chat's member name in a zipped export: ``_chat.txt``, or the only ``.txt`` file."""
+    names = [n for n in archive.namelist() if not n.endswith("/")]
+    chats = [n for n in names if n.rsplit("/", 1)[-1] == IOS_CHAT]
+    texts = [n for n in names if n.lower().endswith(".txt")]
+    return chats[0] if chats else texts[0] if len(texts) == 1 else None
+
+
+def is_zip(path: Path) -> bool:
+    """A ``.zip`` file holding a WhatsApp chat (``_chat.txt`` or a single ``.txt``)?"""
+    if path.suffix.lower() != ".zip" or not path.is_file():
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _zip_chat(archive) is not None
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def _zip_text(path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            name = _zip_chat(archive)
+            if name is None:
+                raise UserError(f"{path}: no {IOS_CHAT} (nor a single .txt file) in the zip; "
+                                "expected a zipped WhatsApp export")
+            data = archive.read(name)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise UserError(f"{path}: not a readable zip file ({exc}); expected a zipped WhatsApp "
+                        "export") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{path}: {name} is not UTF-8 text at byte {exc.start}; expected a "
+                        "UTF-8 text export") from exc
+
+
 def group_name(path: Path) -> str:
     """The group name a file's name implies (see the module docstring)."""
     stem = path.stem if path.stem != "_chat" else path.resolve().parent.name
@@ -97,8 +140,9 @@ def read(path: Path, salt: str, group: str | None = None) -> pd.DataFrame:
             day/month order, or no messages.
     """
     group = group or group_name(path)
+    text = _zip_text(path) if path.suffix.lower() == ".zip" else read_text(path)
     heads: list[tuple[int, str, str, str]] = []  # (line number, date, time, rest)
-    for number, line in enumerate(read_text(path).split("\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         m = _match(_clean(line))
         if m:
             heads.append((number, m["date"], m["time"], m["rest"]))

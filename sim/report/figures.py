@@ -79,14 +79,14 @@ def _band(fig: go.Figure, x, q: pd.DataFrame, name: str, i: int, row=None, col=N
 
 def time_course(results: Results, column: str, title: str, unit: str, what: str) -> Panel | None:
     """A daily outcome over time per setting: median across replicates and 10-90% band."""
-    daily = results.daily
-    if column not in daily or daily.empty:
-        return None
+    from sim.report.daily import day_quantiles
+
     groups, pooled = run_groups(results)
+    bands = day_quantiles(results, column, [ids for _, ids in groups], BAND)
+    if bands is None:
+        return None
     fig = go.Figure()
-    for i, (name, ids) in enumerate(groups):
-        days = daily[daily["run_id"].isin(ids)]
-        q = days.groupby("day")[column].quantile(list(BAND)).unstack()
+    for i, ((name, _), q) in enumerate(zip(groups, bands, strict=True)):
         _band(fig, q.index + 1, q, name, i)
     fig.update_xaxes(title_text="day since launch")
     fig.update_yaxes(title_text=unit, rangemode="tozero")

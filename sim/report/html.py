@@ -69,31 +69,53 @@ def _sensitivity(results: Results, notes: list[str]) -> pd.DataFrame | None:
     return table
 
 
-def build(results: Results) -> Report:
-    """Compute the comparison, the indices (when the design allows) and every figure."""
+def build(results: Results, progress: bool | None = None) -> Report:
+    """Compute the comparison, the indices (when the design allows) and every figure.
+
+    Args:
+        results: the results folder.
+        progress: show the steps on stderr (default: when stderr is a terminal).
+    """
+    from tqdm import tqdm
+
     notes = [f"Unfinished sweep: this report shows only the runs that are there. {results.missing}."
              ] if results.missing else []
-    try:
-        effects = compare(results)
-    except UserError as err:
-        effects = None
-        notes.append(f"No effects against a baseline: {err}.")
+    effects = None
     order = [name for name, _ in run_groups(results)[0]]
-    effects_forest = forest(effects, order) if effects is not None else None
-    made = [
-        time_course(results, "messages", "Activity over time", "messages per day",
-                    "Messages members post each day (shills' posts and spam excluded)."),
-        time_course(results, "ever_spoken_share", "Members who have spoken so far",
-                    "share of present members",
-                    "Share of the members present that day who have posted at least once: "
-                    "how far participation spreads beyond the few who start talking."),
-        participation(results),
-        effects_forest,
-        cost_effect(effects, order) if effects is not None else None,
-        response_curves(results),
-        heatmaps(results),
-        sensitivity_figure(_sensitivity(results, notes)),
+    made: list[Panel | None] = []
+
+    def effects_step() -> None:
+        nonlocal effects
+        try:
+            effects = compare(results)
+        except UserError as err:
+            notes.append(f"No effects against a baseline: {err}.")
+
+    steps = [
+        ("effects against the baseline", effects_step),
+        ("activity over time", lambda: made.append(time_course(
+            results, "messages", "Activity over time", "messages per day",
+            "Messages members post each day (shills' posts and spam excluded)."))),
+        ("members who have spoken", lambda: made.append(time_course(
+            results, "ever_spoken_share", "Members who have spoken so far",
+            "share of present members",
+            "Share of the members present that day who have posted at least once: "
+            "how far participation spreads beyond the few who start talking."))),
+        ("participation", lambda: made.append(participation(results))),
+        ("forest plot", lambda: made.append(forest(effects, order)
+                                            if effects is not None else None)),
+        ("cost against effect", lambda: made.append(cost_effect(effects, order)
+                                                    if effects is not None else None)),
+        ("response curves", lambda: made.append(response_curves(results))),
+        ("heatmaps", lambda: made.append(heatmaps(results))),
+        ("sensitivity", lambda: made.append(sensitivity_figure(_sensitivity(results, notes)))),
     ]
+    with tqdm(steps, desc="report", unit="step", leave=False,
+              disable=None if progress is None else not progress) as bar:
+        for what, step in bar:
+            bar.set_postfix_str(what)
+            step()
+    effects_forest = made[3]
     if effects is not None and effects_forest is None:
         notes.append(f"Forest plot left out: {effects['setting'].nunique()} settings are too many "
                      "to read one by one; see the response curves and compare.csv.")

@@ -32,15 +32,18 @@ class Results:
         path: the folder.
         manifest: its manifest.json.
         runs: one row per run, with ``point`` (the design point's index) added.
-        daily: run_id, day and the daily outcomes.
+        daily: run_id, day and the daily outcomes, when held in memory; None when they stay in
+            ``daily_files`` (read a row group at a time: :mod:`sim.report.daily`).
         missing: a sentence on the runs not there (empty when complete).
+        daily_files: the Parquet files of the daily outcomes (when ``daily`` is None).
     """
 
     path: Path
     manifest: dict[str, Any]
     runs: pd.DataFrame
-    daily: pd.DataFrame
+    daily: pd.DataFrame | None
     missing: str = ""
+    daily_files: list[Path] = field(default_factory=list)
     _experiment: dict[str, Any] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -130,18 +133,20 @@ def open_results(path: str | Path, partial: bool = False) -> Results:
     if manifest.get("status") == "complete" and (path / RUNS).is_file() \
             and (path / DAILY).is_file():
         _check_digests(path, manifest)
-        runs, daily = _table(path / RUNS, RUN_KEYS), _table(path / DAILY, DAILY_KEYS)
-        _check_tables(path, manifest, runs, daily, complete=True)
-        return Results(path, manifest, _with_points(runs, manifest), daily)
+        runs = _table(path / RUNS, RUN_KEYS)  # the daily table stays on disk: it can be large
+        daily = [path / DAILY]
+        _check_tables(path, manifest, runs, _daily_keys(daily), complete=True)
+        return Results(path, manifest, _with_points(runs, manifest), None, daily_files=daily)
     runs, daily, chunks = _read_parts(path, manifest)
-    _check_tables(path, manifest, runs, daily, complete=False)
+    _check_tables(path, manifest, runs, _daily_keys(daily), complete=False)
     missing = _missing(path, manifest, runs, chunks)
     if not partial:
         raise UserError(f"{missing}; resume the sweep with: {_resume_command(path, manifest)}; "
                         "or pass --partial to use the runs that are there")
     if runs.empty:
         raise UserError(f"{missing}: there is nothing to analyse yet")
-    return Results(path, manifest, _with_points(runs, manifest), daily, missing=missing)
+    return Results(path, manifest, _with_points(runs, manifest), None, missing=missing,
+                   daily_files=daily)
 
 
 RUN_KEYS = ("run_id", "scenario", "replicate", "seed")
@@ -219,8 +224,52 @@ def _table(file: Path, keys: tuple[str, ...]) -> pd.DataFrame:
     return table
 
 
+@dataclass(frozen=True)
+class DailyKeys:
+    """What the checks need of the daily tables, read without holding them in memory."""
+
+    rows: int
+    first_day: int
+    last_day: int
+    run_ids: np.ndarray
+
+
+def _daily_keys(files: list[Path]) -> DailyKeys:
+    """Rows, first and last day and the run ids of daily Parquet files, read one batch of the
+    two key columns at a time (the tables themselves can be larger than memory)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    rows, first, last, ids = 0, 0, -1, []
+    for file in files:
+        try:
+            reader = pq.ParquetFile(file)
+            missing = [k for k in DAILY_KEYS if k not in reader.schema_arrow.names]
+            if missing:
+                raise UserError(f"{file}: no column {', '.join(map(repr, missing))}: it is not a "
+                                "table commsim wrote; make the results again")
+            for batch in reader.iter_batches(columns=list(DAILY_KEYS)):
+                day = batch.column("day").to_numpy(zero_copy_only=False)
+                run = batch.column("run_id").to_numpy(zero_copy_only=False)
+                if not (np.issubdtype(day.dtype, np.integer)
+                        and np.issubdtype(run.dtype, np.integer)):
+                    raise UserError(f"{file}: columns run_id and day are not whole numbers: it "
+                                    "is not a table commsim wrote; make the results again")
+                if len(day):
+                    first = min(first, int(day.min())) if rows else int(day.min())
+                    last = max(last, int(day.max()))
+                    ids.append(np.unique(run))
+                rows += len(day)
+        except (OSError, ValueError, pa.ArrowException) as err:
+            head = str(err).splitlines()[0] if str(err) else type(err).__name__
+            raise UserError(f"{file}: not a readable Parquet table ({head}); the folder is "
+                            "damaged (truncated or overwritten): make the results again") from None
+    run_ids = np.unique(np.concatenate(ids)) if ids else np.empty(0, dtype=np.int64)
+    return DailyKeys(rows, first, last, run_ids)
+
+
 def _check_tables(path: Path, manifest: dict[str, Any], runs: pd.DataFrame,
-                  daily: pd.DataFrame, complete: bool) -> None:
+                  daily: DailyKeys, complete: bool) -> None:
     """Runs and days that belong to the manifest's experiment (not another's, not edited)."""
     experiment = manifest["experiment"]
     n_runs = _expected(experiment)
@@ -242,14 +291,14 @@ def _check_tables(path: Path, manifest: dict[str, Any], runs: pd.DataFrame,
         raise UserError(f"{where} holds {len(runs)} runs but {MANIFEST} says {n_runs}: files "
                         "from different sweeps, or cut short; make the results again")
     days = experiment.get("days")
-    if isinstance(days, int) and len(daily) and (
-            daily["day"].min() < 0 or daily["day"].max() >= days
-            or (complete and len(daily) != n_runs * days)):
+    if isinstance(days, int) and daily.rows and (
+            daily.first_day < 0 or daily.last_day >= days
+            or (complete and daily.rows != n_runs * days)):
         raise UserError(f"{path}: {DAILY if complete else PARTS + '/'} does not hold {days} days "
-                        f"of every run as {MANIFEST} says (days {daily['day'].min()} to "
-                        f"{daily['day'].max()}, {len(daily)} rows): files from different sweeps?; "
+                        f"of every run as {MANIFEST} says (days {daily.first_day} to "
+                        f"{daily.last_day}, {daily.rows} rows): files from different sweeps?; "
                         "make the results again")
-    if len(daily) and not set(np.unique(daily["run_id"].to_numpy())) <= set(
+    if daily.rows and not set(daily.run_ids.tolist()) <= set(
             runs["run_id"].to_numpy().tolist()):
         raise UserError(f"{path}: {DAILY if complete else PARTS + '/'} holds runs that "
                         f"{RUNS} does not: files from different sweeps?; make the results again")
@@ -309,20 +358,18 @@ def _check_layout(path: Path, where: str, experiment: dict[str, Any], runs: pd.D
 
 
 def _read_parts(path: Path, manifest: dict[str, Any]
-                ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """The chunks the manifest records and that are on disk (others may be half written), and
-    how many there are."""
+                ) -> tuple[pd.DataFrame, list[Path], int]:
+    """The runs of the chunks the manifest records and that are on disk (others may be half
+    written), their daily files, and how many there are."""
     runs, daily = [], []
     for chunk in manifest.get("chunks") or []:
         files = [path / PARTS / f"{kind}-{chunk['id']:05d}.parquet" for kind in ("runs", "daily")]
         if all(f.is_file() for f in files):
             runs.append(_table(files[0], RUN_KEYS))
-            daily.append(_table(files[1], DAILY_KEYS))
+            daily.append(files[1])
     if not runs:
-        return (pd.DataFrame(columns=["run_id", "scenario"]),
-                pd.DataFrame(columns=["run_id", "day"]), 0)
-    return (pd.concat(runs, ignore_index=True).sort_values("run_id", kind="stable"),
-            pd.concat(daily, ignore_index=True).sort_values(["run_id", "day"], kind="stable"),
+        return pd.DataFrame(columns=["run_id", "scenario"]), [], 0
+    return (pd.concat(runs, ignore_index=True).sort_values("run_id", kind="stable"), daily,
             len(runs))
 
 
