@@ -300,11 +300,13 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
     from sim.store import DAILY, RUNS, default_out
     from sim.summary import daily_table, runs_table
     from sim.sweep import run_experiment
+    from sim.warmup import prepare_engine
 
     s = load_scenario(scenario, _dirs(ctx))
     s = with_overrides(s, dict(parse_assignment(text) for text in sets))
     experiment = single_run(s, replicates, days, seed)
     out = out or default_out(s.name)
+    prepare_engine()
     result = run_experiment(experiment, out, ctx.obj.get("command", ["commsim"]), workers=1,
                             force=force, progress=False)
     daily, runs = pd.read_parquet(result.path / DAILY), pd.read_parquet(result.path / RUNS)
@@ -356,6 +358,7 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
     from sim.store import DAILY, RUNS, default_out, latest_unfinished
     from sim.summary import sweep_table
     from sim.sweep import Interrupted, run_experiment
+    from sim.warmup import prepare_engine
 
     e = load_experiment(experiment, _dirs(ctx))
     if resume and force:
@@ -376,6 +379,7 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
         ["--scheduler", scheduler] if scheduler else ["--workers", str(workers)])
     resume_cmd = shlex.join(["commsim", *extra, "sweep", experiment, "--out", _shown(out),
                              "--resume", *where])
+    prepare_engine()  # once here, not in every worker at once
     pool = _dask_executor(scheduler, workers) if executor == "dask" else None
     try:
         with pool or nullcontext():
