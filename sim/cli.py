@@ -306,6 +306,9 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
     s = with_overrides(s, dict(parse_assignment(text) for text in sets))
     experiment = single_run(s, replicates, days, seed)
     out = out or default_out(s.name)
+    if out.exists() and not force:  # `run` cannot resume: say what it can do
+        raise UserError(f"--out {_shown(out)} already exists: use --force to replace it, or "
+                        "another --out")
     prepare_engine()
     result = run_experiment(experiment, out, ctx.obj.get("command", ["commsim"]), workers=1,
                             force=force, progress=False)
@@ -372,6 +375,12 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
             raise UserError(f"--resume: no unfinished results/{e.name}-* folder here; "
                             "give the folder with --out")
     out = out or default_out(e.name)
+    if resume and (not out.exists() or (out.is_dir() and not any(out.iterdir()))):
+        # a sweep killed before it wrote anything: nothing to resume, so start it
+        click.echo(f"commsim: {_shown(out)} holds no runs yet: starting the sweep there", err=True)
+        if out.exists():
+            out.rmdir()
+        resume = False
     if not scheduler:
         workers = workers or available_cores()
     extra = [a for d in _dirs(ctx) for a in ("--scenario-dir", str(d))]
