@@ -168,19 +168,33 @@ def scenarios(ctx: click.Context) -> None:
 
 
 @cli.command()
-def experiments() -> None:
-    """List the bundled experiments with their size.
+@click.option("--no-estimate", is_flag=True,
+              help="Do not estimate run times (the first estimate times a small batch of runs).")
+def experiments(no_estimate: bool) -> None:
+    """List the bundled experiments with their size and an estimate of their run time here.
 
     \b
     Example:
       commsim experiments
     """
+    from sim import throughput
+    from sim.executors import available_cores
     from sim.experiments import list_experiments, load_experiment
 
+    cores = available_cores()
+    per_core = None if no_estimate else throughput.speed()
+    if per_core:
+        click.echo(f"Run times estimated for {cores} core(s) at {per_core / 1e6:.1f} M "
+                   "invitee-days per second per core, measured on this machine (a busy "
+                   "machine is slower).\n")
     for path in list_experiments():
         e = load_experiment(path)
         click.echo(f"{e.name}  ({len(e.scenarios)} scenarios x {len(e.points)} points x "
-                   f"{e.replicates} replicates = {e.n_runs} runs of {e.days} days)")
+                   f"{e.replicates} replicates = {e.n_runs:,} runs of {e.days} days)")
+        if per_core:
+            seconds = throughput.estimate(e, per_core, cores)
+            click.echo(f"    run time: {throughput.duration(seconds)} "
+                       f"({throughput.invitee_days(e) / 1e6:,.1f} M invitee-days)")
         click.echo(_wrap(e.description) + "\n")
 
 
