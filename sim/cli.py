@@ -279,7 +279,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
             click.echo(f"ok  {path}  ({what})")
         except UserError as err:
             failed += 1
-            click.echo(f"commsim: error: {err}", err=True)
+            _print_error(err)
     if failed:
         ctx.exit(UserError.exit_code)
 
@@ -445,6 +445,12 @@ def _dask_executor(scheduler: str | None, workers: int | None) -> DaskExecutor:
     return pool
 
 
+def _print_error(err: UserError) -> None:
+    """Each mistake on a line of its own (a file may hold several, told at once)."""
+    for line in str(err).splitlines() or [""]:
+        click.echo(f"commsim: error: {line}", err=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 2 bad input, 130 interrupted)."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -452,7 +458,7 @@ def main(argv: list[str] | None = None) -> int:
         code = cli.main(args=args, prog_name="commsim", standalone_mode=False,
                         obj={"command": ["commsim", *args]})
     except UserError as err:
-        click.echo(f"commsim: error: {err}", err=True)
+        _print_error(err)
         return UserError.exit_code
     except _interrupted() as err:  # Ctrl-C during `commsim run`: short runs, nothing to resume
         click.echo(f"\ncommsim: {err}", err=True)
