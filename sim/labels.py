@@ -78,6 +78,18 @@ LABELS: dict[str, Label] = {
     "day": Label("day since launch", "day"),
 }
 
+# short column headings for terminal tables, where width is scarce (unit included)
+SHORT: dict[str, str] = {
+    "members_final": "members at end", "ever_spoken_share_final": "ever spoken %",
+    "silent": "silent runs %", "time_to_silence": "days to silence",
+    "total_messages": "messages", "revenue": "revenue yuan", "cost": "cost yuan",
+    "joined": "joined", "churned": "left", "members": "members", "active_members": "posted",
+    "messages": "messages", "ever_spoken_share": "ever spoken %", "mean_trust": "trust 0-1",
+    "members_d90": "members day 90", "active_members_d30": "posted day 30",
+    "active_members_d90": "posted day 90", "mean_trust_final": "trust 0-1",
+    "retention_d90": "kept day 90 %",
+}
+
 _SUFFIX = re.compile(r"^(?P<base>.+?)_(?:d(?P<day>\d+)|(?P<final>final))$")
 
 
@@ -104,9 +116,14 @@ def heading(name: str) -> str:
     return label(name).heading()
 
 
+def short(name: str) -> str:
+    """A short heading with its unit for a narrow terminal column."""
+    return SHORT.get(name) or heading(name)
+
+
 def small_print(names: list[str] | tuple[str, ...]) -> str:
     """A footnote mapping the words shown to the code names a user types (--outcome, outcomes)."""
-    return "code names: " + "; ".join(f"{words(n)} = {n}" for n in names)
+    return "code names: " + "; ".join(f"{short(n)} = {n}" for n in names)
 
 
 def value(name: str, x: float, decimals: int = 1) -> str:

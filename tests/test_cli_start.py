@@ -28,7 +28,8 @@ def _imported(*args: str) -> tuple[str, set[str]]:
     return text, set(json.loads(modules))
 
 
-@pytest.mark.parametrize("args", [["--help"], ["scenarios"], ["run", "--help"], ["sweep", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["scenarios"], ["run", "--help"],
+                                  ["sweep", "--help"]])
 def test_start_imports_no_heavy_library(args):
     text, modules = _imported(*args)
     assert text.strip(), "the command printed nothing"

@@ -66,7 +66,9 @@ class Interval:
 
 def label(outcome: str) -> str:
     """A readable name with its unit for an outcome."""
-    return LABELS.get(outcome, outcome.replace("_", " "))
+    from sim.labels import heading
+
+    return LABELS.get(outcome) or heading(outcome)
 
 
 def _interval(estimate: float, boot: np.ndarray, n: int, level: float) -> Interval:

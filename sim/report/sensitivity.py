@@ -157,6 +157,7 @@ def analyse(results: Results, outcomes: list[str] | None = None,
                     table.insert(3 + i, f"at_{k}", fmt_value(point[k]))
                 table["design_points"] = n_sampled
                 table["replicates"] = int(results.experiment.get("replicates") or 1)
+                table["samples"] = int(results.experiment.get("samples") or n_sampled)
                 frames.append(table)
     if not frames:
         raise UserError(f"{results.path}: no outcome varies over the design: "
