@@ -54,3 +54,36 @@ def test_the_page_s_example_files_load(tmp_path):
     path.write_text(experiment_text)
     e = load_experiment(path)
     assert [x.name for x in e.scenarios] == ["baseline", "shills", "fee_99"]
+
+
+PRINCIPLES_PAGE = ROOT / "docs" / "principles.md"
+
+
+def test_principles_page_is_the_generated_one():
+    from sim.principles import principles_markdown
+
+    assert PRINCIPLES_PAGE.read_text(encoding="utf-8") == principles_markdown(), (
+        "docs/principles.md is stale: run `python -m sim.principles > docs/principles.md`")
+
+
+def test_every_principle_is_covered_or_says_why_not():
+    from sim.principles import PRINCIPLES, coverage
+
+    assert list(PRINCIPLES) == [f"P{i}" for i in range(1, 22)]
+    for p, covered in coverage().items():
+        assert covered["lessons"] or PRINCIPLES[p].gap, f"{p}: no lesson and no reason given"
+
+
+def test_every_lesson_lever_and_test_named_in_the_page_exists():
+    from sim.lessons import LESSONS
+    from sim.levers import LEVERS
+
+    page = PRINCIPLES_PAGE.read_text(encoding="utf-8")
+    for name in re.findall(r"`commsim lesson (\w+)`", page):
+        assert name in LESSONS, name
+    switches = {lever.switch for lever in LEVERS}
+    for switch in re.findall(r"levers: .*", page):
+        for name in re.findall(r"\(`(\w+)`\)", switch):
+            assert name in switches and name in PARAM_NAMES, name
+    for path, test in re.findall(r"`(tests/\w+\.py)::(\w+)", page):
+        assert f"def {test}(" in (ROOT / path).read_text(encoding="utf-8"), f"{path}::{test}"
