@@ -79,7 +79,7 @@ def test_every_lesson_lever_and_test_named_in_the_page_exists():
     from sim.levers import LEVERS
 
     page = PRINCIPLES_PAGE.read_text(encoding="utf-8")
-    for name in re.findall(r"`commsim lesson (\w+)`", page):
+    for name in re.findall(r"`commsim lesson ([a-z_]+)`", page):
         assert name in LESSONS, name
     switches = {lever.switch for lever in LEVERS}
     for switch in re.findall(r"levers: .*", page):
