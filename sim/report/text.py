@@ -77,6 +77,9 @@ def compare_text(table: pd.DataFrame, resamples: int, seed: int, notes: list[str
     if "return_on_cost" in set(table["outcome"]):
         lines.append("return on extra cost: (extra revenue - extra cost) / extra cost against the "
                      "baseline; '-' when the setting costs no more")
+    shown = dict(zip(table["outcome"], table["label"]))
+    lines.append("code names for --outcome: "
+                 + "; ".join(f"{words} = {name}" for name, words in shown.items()))
     if int(table["pairs"].max()) < FEW_PAIRS:
         lines.append(f"few replicates: intervals from fewer than {FEW_PAIRS} pairs are rough "
                      "(a percentile bootstrap is too narrow with so few); run more replicates")
