@@ -13,25 +13,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 import sim
 from sim.errors import UserError
-from sim.executors import MAX_CHUNK, WorkersLost, available_cores
-from sim.experiments import list_experiments, load_experiment, single_run
-from sim.params import PARAM_NAMES, info
-from sim.scenarios import (
-    MAX_DAYS,
-    MAX_SEED,
-    list_scenarios,
-    load_scenario,
-    parse_assignment,
-    read_toml,
-    with_overrides,
-)
-from sim.store import DAILY, RUNS, default_out, latest_unfinished
-from sim.summary import daily_table, runs_table, sweep_table
-from sim.sweep import Interrupted, check_size, run_experiment
+
+# Only light modules at the top: `commsim --help` and `commsim scenarios` must not import numba,
+# pandas, plotly or scipy (tests/test_cli_start.py); each command imports what it needs.
+MAX_DAYS = 3650  # days a run may last; the same as sim.scenarios.MAX_DAYS (checked by a test)
+MAX_SEED = 2**63 - 1
 
 if TYPE_CHECKING:
     from sim.dask_executor import DaskExecutor
@@ -64,7 +53,97 @@ def _wrap(text: str, indent: str = "    ") -> str:
                          subsequent_indent=indent)
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+# Commands that live beside the feature they serve, loaded only when they are invoked (so that
+# `commsim --help` stays fast): name -> ("module:attribute", the one line shown by --help).
+# Adding a command is one line here. A test checks each line against the command it names.
+LAZY_COMMANDS: dict[str, tuple[str, str]] = {
+    "lessons": ("sim.lessons.commands:lessons_command", "List the lessons and their claims."),
+    "lesson": ("sim.lessons.commands:lesson_command", "Run a lesson: claim, finding, verdict."),
+    "viz": ("sim.lessons.commands:viz_command", "Start the interactive app in the browser."),
+    "compare": ("sim.report.commands:compare_command",
+                "Effects against the baseline, with 95% intervals."),
+    "report": ("sim.report.commands:report_command", "One self-contained HTML report of results."),
+    "sensitivity": ("sim.report.commands:sensitivity_command",
+                    "Sobol or Morris sensitivity indices of a sweep."),
+    "import": ("sim.calibration.commands:import_command",
+               "Read a chat export into an event table (members hashed)."),
+    "measure": ("sim.calibration.commands:measure_command",
+                "Measure real groups with the model's outcomes."),
+    "calibrate": ("sim.calibration.commands:calibrate_command",
+                  "Fit a scenario's parameters to real groups."),
+    "optimize": ("sim.decide.commands:optimize_command",
+                 "The best lever plans within a budget (cost against effect)."),
+    "discover": ("sim.decide.commands:discover_command",
+                 "When plans fail: the conditions under which an outcome happens (PRIM)."),
+}
+
+# Older way, still honoured: a module with a list COMMANDS of click commands. Such a module is
+# imported whenever the command list is needed (--help too), so keep its top-level imports light,
+# or better, give its commands a line in LAZY_COMMANDS instead.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def _load(target: str) -> click.Command:
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when that command is invoked."""
+
+    def _module_commands(self) -> dict[str, click.Command]:
+        found: dict[str, click.Command] = {}
+        for name in COMMAND_MODULES:
+            for command in importlib.import_module(name).COMMANDS:
+                found[command.name] = command
+        return found
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = {*self.commands, *LAZY_COMMANDS}
+        if COMMAND_MODULES:
+            names |= set(self._module_commands())
+        return sorted(names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name in LAZY_COMMANDS:
+            command = _load(LAZY_COMMANDS[cmd_name][0])
+        else:
+            command = self._module_commands().get(cmd_name)
+            if command is None:
+                return None
+        self.add_command(command, cmd_name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list, with the one-line help of unloaded commands from LAZY_COMMANDS."""
+        width = formatter.width - 6 - max(len(n) for n in self.list_commands(ctx))
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in LAZY_COMMANDS and name not in self.commands:
+                rows.append((name, LAZY_COMMANDS[name][1]))
+                continue
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(width)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def _interrupted() -> type[BaseException]:
+    """The exception of a Ctrl-C during a run, if the module that raises it was loaded."""
+    sweep = sys.modules.get("sim.sweep")
+    return sweep.Interrupted if sweep is not None else _NeverRaised
+
+
+class _NeverRaised(Exception):
+    pass
+
+
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(sim.__version__, prog_name="commsim")
 @click.option("--scenario-dir", "scenario_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Also look for scenarios by name in this folder (before the bundled ones).")
@@ -96,27 +175,45 @@ def scenarios(ctx: click.Context) -> None:
     Example:
       commsim scenarios
     """
+    from sim.scenarios import list_scenarios
+
     for s in list_scenarios(_dirs(ctx)):
         click.echo(f"{s.name}  ({s.days} days; {', '.join(s.principles) or 'no principles'})")
         click.echo(_wrap(s.description) + "\n")
 
 
 @cli.command()
-def experiments() -> None:
-    """List the bundled experiments with their size.
+@click.option("--no-estimate", is_flag=True,
+              help="Do not estimate run times (the first estimate times a small batch of runs).")
+def experiments(no_estimate: bool) -> None:
+    """List the bundled experiments with their size and an estimate of their run time here.
 
     \b
     Example:
       commsim experiments
     """
+    from sim import throughput
+    from sim.executors import available_cores
+    from sim.experiments import list_experiments, load_experiment
+
+    cores = available_cores()
+    per_core = None if no_estimate else throughput.speed()
+    if per_core:
+        click.echo(f"Run times estimated for {cores} core(s) at {per_core / 1e6:.1f} M "
+                   "invitee-days per second per core, measured on this machine (a busy "
+                   "machine is slower).\n")
     for path in list_experiments():
         e = load_experiment(path)
         click.echo(f"{e.name}  ({len(e.scenarios)} scenarios x {len(e.points)} points x "
-                   f"{e.replicates} replicates = {e.n_runs} runs of {e.days} days)")
+                   f"{e.replicates} replicates = {e.n_runs:,} runs of {e.days} days)")
+        if per_core:
+            seconds = throughput.estimate(e, per_core, cores)
+            click.echo(f"    run time: {throughput.duration(seconds)} "
+                       f"({throughput.invitee_days(e) / 1e6:,.1f} M invitee-days)")
         click.echo(_wrap(e.description) + "\n")
 
 
-@cli.command()
+@cli.command(short_help="Print a scenario's resolved parameters.")
 @click.argument("name")
 @click.option("--changed", is_flag=True, help="Only the parameters the scenario changes.")
 @click.pass_context
@@ -129,6 +226,9 @@ def show(ctx: click.Context, name: str, changed: bool) -> None:
     Example:
       commsim show fee_99
     """
+    from sim.params import PARAM_NAMES, info
+    from sim.scenarios import load_scenario
+
     s = load_scenario(name, _dirs(ctx), _paths(ctx))
     click.echo(f"scenario {s.name}: {' -> '.join(s.chain)}  ({s.path})")
     click.echo(_wrap(s.description, "  "))
@@ -155,6 +255,8 @@ def _toml(value: object) -> str:
 
 
 def _kind(path: Path) -> str:
+    from sim.scenarios import read_toml
+
     if path.parent.name == "experiments":
         return "experiment"
     if path.parent.name == "scenarios":
@@ -163,7 +265,7 @@ def _kind(path: Path) -> str:
     return "experiment" if {"scenarios", "vary", "replicates"} & set(data) else "scenario"
 
 
-@cli.command()
+@cli.command(short_help="Check scenario or experiment files without running them.")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
@@ -175,6 +277,9 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
     Example:
       commsim validate scenarios/*.toml experiments/*.toml
     """
+    from sim.experiments import load_experiment
+    from sim.scenarios import load_scenario
+
     failed = 0
     for path in files:
         try:
@@ -189,12 +294,12 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
             click.echo(f"ok  {path}  ({what})")
         except UserError as err:
             failed += 1
-            click.echo(f"commsim: error: {err}", err=True)
+            _print_error(err)
     if failed:
         ctx.exit(UserError.exit_code)
 
 
-@cli.command()
+@cli.command(short_help="Run a scenario and print its days and outcomes.")
 @click.argument("scenario")
 @click.option("--days", type=click.IntRange(1, MAX_DAYS), help="Days to simulate.")
 @click.option("--seed", type=click.IntRange(0, MAX_SEED), help="Master seed.")
@@ -218,10 +323,23 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
       commsim run baseline
       commsim run fee_99 --replicates 10 --set entry_fee=199 --set shill_roles=expert
     """
+    import pandas as pd
+
+    from sim.experiments import single_run
+    from sim.scenarios import load_scenario, parse_assignment, with_overrides
+    from sim.store import DAILY, RUNS, default_out
+    from sim.summary import daily_table, runs_table
+    from sim.sweep import run_experiment
+    from sim.warmup import prepare_engine
+
     s = load_scenario(scenario, _dirs(ctx), _paths(ctx))
     s = with_overrides(s, dict(parse_assignment(text) for text in sets))
     experiment = single_run(s, replicates, days, seed)
     out = out or default_out(s.name)
+    if out.exists() and not force:  # `run` cannot resume: say what it can do
+        raise UserError(f"--out {_shown(out)} already exists: use --force to replace it, or "
+                        "another --out")
+    prepare_engine()
     result = run_experiment(experiment, out, ctx.obj.get("command", ["commsim"]), workers=1,
                             force=force, progress=None, yes=yes)
     last = experiment.days - 1  # only the days printed are read: the table can be large
@@ -235,7 +353,7 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
     click.echo(f"\nResults: {_shown(result.path)}/ ({RUNS}, {DAILY}, manifest.json)")
 
 
-@cli.command()
+@cli.command(short_help="Run an experiment into a results folder.")
 @click.argument("experiment")
 @click.option("--workers", type=click.IntRange(1, 1024), default=None,
               help="Worker processes, here or in a local Dask cluster [default: all cores]; "
@@ -253,7 +371,7 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
               help="Run only the missing runs of --out (default: the newest unfinished folder).")
 @click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
 @click.option("--chunk-size", type=click.IntRange(1, 100_000),
-              help=f"Runs per chunk [default: up to {MAX_CHUNK}, several chunks per worker].")
+              help="Runs per chunk [default: up to 700, several chunks per worker].")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option("--yes", is_flag=True, help=YES_HELP)
 @click.pass_context
@@ -270,6 +388,15 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
       commsim sweep shills_count --out results/shills --resume
       commsim sweep entry_fee --executor dask --scheduler tcp://10.0.0.5:8786
     """
+    import pandas as pd
+
+    from sim.executors import WorkersLost, available_cores
+    from sim.experiments import load_experiment
+    from sim.store import DAILY, RUNS, default_out, latest_unfinished
+    from sim.summary import sweep_table
+    from sim.sweep import Interrupted, check_size, run_experiment
+    from sim.warmup import prepare_engine
+
     e = load_experiment(experiment, _dirs(ctx), _paths(ctx))
     if resume and force:
         raise UserError("--resume and --force contradict each other: choose one")
@@ -282,6 +409,12 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
             raise UserError(f"--resume: no unfinished results/{e.name}-* folder here; "
                             "give the folder with --out")
     out = out or default_out(e.name)
+    if resume and (not out.exists() or (out.is_dir() and not any(out.iterdir()))):
+        # a sweep killed before it wrote anything: nothing to resume, so start it
+        click.echo(f"commsim: {_shown(out)} holds no runs yet: starting the sweep there", err=True)
+        if out.exists():
+            out.rmdir()
+        resume = False
     if not scheduler:
         workers = workers or available_cores()
     extra = [a for d in _dirs(ctx) for a in ("--scenario-dir", str(d))] + (
@@ -292,6 +425,7 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
                              "--resume", *where])
     if not yes:  # before a Dask cluster starts; a remote one's size is not known yet: 1 worker
         check_size(e, e.run_specs(), out if resume else None, workers or 1, chunk_size)
+    prepare_engine()  # once here, not in every worker at once
     pool = _dask_executor(scheduler, workers) if executor == "dask" else None
     try:
         with pool or nullcontext():
@@ -334,20 +468,10 @@ def _dask_executor(scheduler: str | None, workers: int | None) -> DaskExecutor:
     return pool
 
 
-# Commands that live beside the feature they serve: each module has a list COMMANDS of click
-# commands. Add a module here when a feature brings commands of its own.
-COMMAND_MODULES: tuple[str, ...] = ("sim.lessons.commands", "sim.report.commands",
-                                     "sim.calibration.commands", "sim.decide.commands")
-
-
-def add_feature_commands(group: click.Group = cli) -> None:
-    """Attach the commands of every module in COMMAND_MODULES to the command group."""
-    for name in COMMAND_MODULES:
-        for command in importlib.import_module(name).COMMANDS:
-            group.add_command(command)
-
-
-add_feature_commands()
+def _print_error(err: UserError) -> None:
+    """Each mistake on a line of its own (a file may hold several, told at once)."""
+    for line in str(err).splitlines() or [""]:
+        click.echo(f"commsim: error: {line}", err=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -357,9 +481,9 @@ def main(argv: list[str] | None = None) -> int:
         code = cli.main(args=args, prog_name="commsim", standalone_mode=False,
                         obj={"command": ["commsim", *args]})
     except UserError as err:
-        click.echo(f"commsim: error: {err}", err=True)
+        _print_error(err)
         return UserError.exit_code
-    except Interrupted as err:  # Ctrl-C during `commsim run`: short runs, nothing to resume
+    except _interrupted() as err:  # Ctrl-C during `commsim run`: short runs, nothing to resume
         click.echo(f"\ncommsim: {err}", err=True)
         return EXIT_INTERRUPTED
     except click.exceptions.Abort:  # Ctrl-C while loading: nothing to keep

@@ -41,7 +41,7 @@ from typing import Any
 import numpy as np
 
 from sim.designs import sensitivity_points
-from sim.errors import UserError, closest
+from sim.errors import Mistakes, UserError, closest
 from sim.outcomes import RUN_COLUMNS
 from sim.params import PARAM_NAMES, Params, info, resolve, toml_value
 from sim.scenarios import (
@@ -185,8 +185,10 @@ class Experiment:
 def _levels(name: str, values: list, where: str) -> list:
     if not values:
         raise UserError(f"{where}: vary.{name} = []: expected at least one value")
+    m = Mistakes()
     for v in values:
-        resolve({name: v}, source=f"{where} [vary]")
+        m.get(resolve, {name: v}, source=f"{where} [vary]")
+    m.raise_all()
     return list(values)
 
 
@@ -238,17 +240,19 @@ def design(vary: dict[str, Any], sampler: str | None, samples: int | None, seed:
     """
     lists: dict[str, list] = {}
     ranges: dict[str, tuple[float, float]] = {}
+    m = Mistakes()
     for name, spec in vary.items():
         if name not in PARAM_NAMES:
-            resolve({name: None}, source=f"{where} [vary]")  # names the closest parameter
-        if isinstance(spec, list):
-            lists[name] = _levels(name, spec, where)
+            m.get(resolve, {name: None}, source=f"{where} [vary]")  # names the closest one
+        elif isinstance(spec, list):
+            lists[name] = m.get(_levels, name, spec, where)
         elif isinstance(spec, dict):
-            ranges[name] = _range(name, spec, where)
+            ranges[name] = m.get(_range, name, spec, where)
         else:
-            raise UserError(f"{where}: vary.{name} = {toml_value(spec)}: expected a list of values "
-                            f"(vary.{name} = [1, 2]) or a range table ([vary.{name}] with low "
-                            "and high)")
+            m.add(UserError(f"{where}: vary.{name} = {toml_value(spec)}: expected a list of "
+                            f"values (vary.{name} = [1, 2]) or a range table ([vary.{name}] "
+                            "with low and high)"))
+    m.raise_all()
     if method is not None and sampler is None:  # the SALib design of the method
         sampled = sensitivity_points(ranges, method, samples, seed, where)
         factorial = [dict(zip(lists, c)) for c in itertools.product(*lists.values())]
@@ -279,18 +283,22 @@ def _scenarios(names: list[str], path: Path, dirs: list[Path], allow_paths: bool
         raise UserError(f"{where} = []: expected at least one scenario name")
     loaded = []
     folders = [path.parent, *dirs, *scenario_dirs()]
+    m = Mistakes()
     for name in names:
         if is_path(name):
             file = Path(name) if Path(name).is_absolute() else path.parent / name
             if not allow_paths and (Path(name).is_absolute() or not inside(file, folders)):
-                raise UserError(f"{where} holds {toml_value(name)}: a file outside the "
+                m.add(UserError(f"{where} holds {toml_value(name)}: a file outside the "
                                 "experiment's folder and the scenario folders; expected a "
                                 f"scenario name ({NAME_RULE}) or a file beside the experiment; "
-                                f"{PATHS_HINT}")
+                                f"{PATHS_HINT}"))
+                continue
         try:
             loaded.append(load_scenario(file if is_path(name) else name, dirs, allow_paths))
         except UserError as err:
-            raise UserError(f"{where}: {err}") from None
+            for e in getattr(err, "errors", [err]):
+                m.add(UserError(f"{where}: {e}"))
+    m.raise_all()
     seen = [s.name for s in loaded]
     for name in seen:
         if seen.count(name) > 1:
@@ -329,53 +337,61 @@ def load_experiment(path: str | Path, dirs: Iterable[str | Path] = (),
             path = candidate
     data = read_toml(path)
     where = str(path)
-    check_keys(data, EXPERIMENT_KEYS, where,
-               hint=" (varied parameters go in the [vary] table)" if set(data) & set(PARAM_NAMES)
-               else "")
+    m = Mistakes()  # every mistake of the file at once, not the first only
+    m.get(check_keys, data, EXPERIMENT_KEYS, where,
+          hint=" (varied parameters go in the [vary] table)" if set(data) & set(PARAM_NAMES)
+          else "")
     search = [*map(Path, dirs), path.parent / "scenarios", path.parent.parent / "scenarios"]
-    names = expect_strings(data, "scenarios", where)
-    if names is None:
-        raise UserError(f"{where}: missing key 'scenarios': expected a list of scenario names, "
-                        "e.g. scenarios = [\"baseline\", \"shills\"]")
-    scenarios = _scenarios(names, path, search, allow_paths)
-    baseline = expect(data, "baseline", str, where, "one of the scenario names")
+    names = m.get(expect_strings, data, "scenarios", where)
+    scenarios: list[Scenario] = []
+    if names is None and "scenarios" not in data:
+        m.add(UserError(f"{where}: missing key 'scenarios': expected a list of scenario names, "
+                        "e.g. scenarios = [\"baseline\", \"shills\"]"))
+    elif names is not None:
+        scenarios = m.get(_scenarios, names, path, search, allow_paths, default=[])
+    baseline = m.get(expect, data, "baseline", str, where, "one of the scenario names")
     if baseline is None:
-        baseline = scenarios[0].name
-    elif baseline not in [s.name for s in scenarios]:
-        raise UserError(f"{where}: baseline = {toml_value(baseline)} is not one of the "
+        baseline = scenarios[0].name if scenarios else None
+    elif scenarios and baseline not in [s.name for s in scenarios]:
+        m.add(UserError(f"{where}: baseline = {toml_value(baseline)} is not one of the "
                         "experiment's "
-                        f"scenarios: {', '.join(s.name for s in scenarios)}")
-    sampler = expect(data, "sampler", str, where, f"one of {', '.join(map(repr, SAMPLERS))}")
+                        f"scenarios: {', '.join(s.name for s in scenarios)}"))
+    sampler = m.get(expect, data, "sampler", str, where,
+                    f"one of {', '.join(map(repr, SAMPLERS))}")
     if sampler is not None and sampler not in SAMPLERS:
-        raise UserError(f"{where}: sampler = {toml_value(sampler)} is not allowed: expected one of "
-                        f"{', '.join(map(repr, SAMPLERS))}")
-    samples = expect_int(data, "samples", 1, MAX_SAMPLES, where)
+        m.add(UserError(f"{where}: sampler = {toml_value(sampler)} is not allowed: expected one "
+                        f"of {', '.join(map(repr, SAMPLERS))}"))
+    samples = m.get(expect_int, data, "samples", 1, MAX_SAMPLES, where)
     if sampler == "sobol" and samples is not None and samples & (samples - 1):
-        raise UserError(f"{where}: samples = {samples} is not allowed with sampler = 'sobol': "
-                        "expected a power of 2 (e.g. 64), which keeps the Sobol design balanced")
-    method = expect(data, "method", str, where, f"one of {', '.join(map(repr, METHODS))}")
+        m.add(UserError(f"{where}: samples = {samples} is not allowed with sampler = 'sobol': "
+                        "expected a power of 2 (e.g. 64), which keeps the Sobol design "
+                        "balanced"))
+    method = m.get(expect, data, "method", str, where, f"one of {', '.join(map(repr, METHODS))}")
     if method is not None and method not in METHODS:
-        raise UserError(f"{where}: method = {toml_value(method)} is not allowed: expected one of "
-                        f"{', '.join(map(repr, METHODS))}")
-    outcomes = expect_strings(data, "outcomes", where)
+        m.add(UserError(f"{where}: method = {toml_value(method)} is not allowed: expected one of "
+                        f"{', '.join(map(repr, METHODS))}"))
+    outcomes = m.get(expect_strings, data, "outcomes", where)
     for name in outcomes or []:
         if name not in run_outcome_names():
-            raise UserError(f"{where}: outcomes holds unknown outcome '{name}'"
+            m.add(UserError(f"{where}: outcomes holds unknown outcome '{name}'"
                             f"{closest(name, run_outcome_names())}; known outcomes: "
-                            f"{', '.join(run_outcome_names())}")
-    seed = expect_int(data, "seed", 0, MAX_SEED, where)
+                            f"{', '.join(run_outcome_names())}"))
+    seed = m.get(expect_int, data, "seed", 0, MAX_SEED, where)
     seed = 0 if seed is None else seed
-    vary = expect(data, "vary", dict, where, "a [vary] table of varied parameters") or {}
-    days = expect_int(data, "days", 1, MAX_DAYS, where) or _days(scenarios, where)
-    replicates = expect_int(data, "replicates", 1, MAX_REPLICATES, where)
-    name = expect(data, "name", str, where, "a string") or path.stem
-    check_name(name, f"{where}: name" if "name" in data else f"{where}: the name taken from the "
-               "file name")
+    vary = m.get(expect, data, "vary", dict, where, "a [vary] table of varied parameters") or {}
+    days = m.get(expect_int, data, "days", 1, MAX_DAYS, where)
+    if days is None and scenarios:
+        days = m.get(_days, scenarios, where)
+    replicates = m.get(expect_int, data, "replicates", 1, MAX_REPLICATES, where)
+    name = m.get(expect, data, "name", str, where, "a string") or path.stem
+    m.get(check_name, name, f"{where}: name" if "name" in data else f"{where}: the name taken "
+          "from the file name")
+    description = m.get(expect, data, "description", str, where, "a string") or ""
+    points = m.get(design, vary, sampler, samples, seed, where, method)
+    m.raise_all()
     experiment = Experiment(
-        name=name,
-        description=expect(data, "description", str, where, "a string") or "",
-        scenarios=scenarios, baseline=baseline, vary=vary,
-        points=design(vary, sampler, samples, seed, where, method),
+        name=name, description=description, scenarios=scenarios, baseline=baseline, vary=vary,
+        points=points,
         replicates=replicates or DEFAULT_REPLICATES, days=days, seed=seed,
         outcomes=list(outcomes) if outcomes is not None else None, sampler=sampler,
         samples=samples, method=method, path=path)

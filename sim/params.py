@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sim.errors import UserError, closest
+from sim.errors import UserError, UserErrors, closest
 
 INF = math.inf
 
@@ -414,17 +414,23 @@ def resolve(overrides: dict[str, Any] | None = None, source: str = "parameters")
             out of range, naming the key, the value and what is allowed.
     """
     overrides = dict(overrides or {})
-    for key in overrides:
-        if key not in Params.model_fields:
-            raise UserError(f"{source}: unknown parameter '{key}'{closest(key, PARAM_NAMES)}; "
-                            "'commsim show baseline' lists them all")
+    mistakes = [UserError(f"{source}: unknown parameter '{key}'{closest(key, PARAM_NAMES)}; "
+                          "'commsim show baseline' lists them all")
+                for key in overrides if key not in Params.model_fields]
+    known = {k: v for k, v in overrides.items() if k in Params.model_fields}
     try:
-        return Params(**overrides)
+        params = Params(**known)
     except ValidationError as err:
-        first = err.errors()[0]
-        key = str(first["loc"][0])
-        raise UserError(f"{source}: parameter '{key}' = {toml_value(overrides.get(key))} is not "
-                        f"allowed: expected {_expected(key)}") from None
+        bad = dict.fromkeys(str(e["loc"][0]) for e in err.errors() if e["loc"])
+        mistakes += [UserError(f"{source}: parameter '{key}' = {toml_value(overrides.get(key))} "
+                               f"is not allowed: expected {_expected(key)}") for key in bad]
+        if not bad:  # a mistake of the whole set, not of one key
+            mistakes.append(UserError(f"{source}: {err.errors()[0]['msg']}"))
+    if len(mistakes) == 1:
+        raise mistakes[0]
+    if mistakes:
+        raise UserErrors(mistakes)
+    return params
 
 
 def to_dict(params: Params) -> dict[str, Any]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sim.errors import UserError, closest
+from sim.errors import Mistakes, UserError, UserErrors, closest
 from sim.params import PARAM_NAMES, Params, resolve, to_dict, toml_value
 
 ROOT = "baseline"
@@ -110,10 +110,12 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 def check_keys(data: dict[str, Any], allowed: Sequence[str], where: str, hint: str = "") -> None:
     """Refuse a key that is not in ``allowed``, naming it and the closest allowed key."""
-    for key in data:
-        if key not in allowed:
-            raise UserError(f"{where}: unknown key '{key}'{closest(key, allowed)}; allowed keys: "
-                            f"{', '.join(allowed)}{hint}")
+    mistakes = [UserError(f"{where}: unknown key '{key}'{closest(key, allowed)}; allowed keys: "
+                          f"{', '.join(allowed)}{hint}") for key in data if key not in allowed]
+    if len(mistakes) == 1:
+        raise mistakes[0]
+    if mistakes:
+        raise UserErrors(mistakes)
 
 
 def expect(data: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str,
@@ -200,32 +202,33 @@ def _read_scenario(path: Path) -> dict[str, Any]:
     """The checked top-level values of one scenario file (its own params validated alone)."""
     data = read_toml(path)
     where = str(path)
-    check_keys(data, SCENARIO_KEYS, where,
-               hint=" (parameters go in the [params] table)" if set(data) & set(PARAM_NAMES)
-               else "")
-    name = expect(data, "name", str, where, "a string") or path.stem
-    check_name(name, f"{where}: name" if "name" in data else f"{where}: the name taken from the "
-               "file name")
+    m = Mistakes()  # every mistake of the file at once, not the first only
+    m.get(check_keys, data, SCENARIO_KEYS, where,
+          hint=" (parameters go in the [params] table)" if set(data) & set(PARAM_NAMES) else "")
+    name = m.get(expect, data, "name", str, where, "a string") or path.stem
+    m.get(check_name, name, f"{where}: name" if "name" in data else f"{where}: the name taken "
+          "from the file name")
     if name != path.stem:
-        raise UserError(f"{where}: name = {toml_value(name)} does not match the file name "
-                        f"'{path.name}': rename one so that scenarios are found by name")
-    principles = expect_strings(data, "principles", where) or []
+        m.add(UserError(f"{where}: name = {toml_value(name)} does not match the file name "
+                        f"'{path.name}': rename one so that scenarios are found by name"))
+    principles = m.get(expect_strings, data, "principles", where) or []
     for p in principles:
         if not _PRINCIPLE.match(p) or p not in PRINCIPLES:
-            raise UserError(f"{where}: principles holds {toml_value(p)}: expected principle "
-                            "numbers "
-                            "P1 to P21 of the source articles, e.g. \"P7\"")
-    extends = expect(data, "extends", str, where, "the name of another scenario")
+            m.add(UserError(f"{where}: principles holds {toml_value(p)}: expected principle "
+                            "numbers P1 to P21 of the source articles, e.g. \"P7\""))
+    extends = m.get(expect, data, "extends", str, where, "the name of another scenario")
     if extends is None and name != ROOT:
         extends = ROOT
-    params = expect(data, "params", dict, where, "a [params] table of parameter overrides")
+    params = m.get(expect, data, "params", dict, where, "a [params] table of parameter overrides")
     params = dict(params or {})
-    resolve(params, source=f"{where} [params]")  # errors name this file, not a descendant
-    return {"name": name,
-            "description": expect(data, "description", str, where, "a string") or "",
-            "principles": tuple(principles), "extends": extends, "params": params,
-            "days": expect_int(data, "days", 1, MAX_DAYS, where),
-            "seed": expect_int(data, "seed", 0, MAX_SEED, where)}
+    m.get(resolve, params, source=f"{where} [params]")  # errors name this file, not a descendant
+    out = {"name": name,
+           "description": m.get(expect, data, "description", str, where, "a string") or "",
+           "principles": tuple(principles), "extends": extends, "params": params,
+           "days": m.get(expect_int, data, "days", 1, MAX_DAYS, where),
+           "seed": m.get(expect_int, data, "seed", 0, MAX_SEED, where)}
+    m.raise_all()
+    return out
 
 
 def _parent_path(path: Path, extends: str, dirs: Sequence[Path], allow_paths: bool) -> Path:

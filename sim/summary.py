@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 import pandas as pd
 
-# (column, label) of the daily table printed by ``commsim run``
-DAILY_SHOWN = (("members", "members"), ("active_members", "active"), ("messages", "messages"),
-               ("ever_spoken_share", "ever spoken"), ("mean_trust", "mean trust"),
-               ("cost", "cost (yuan)"))
-# (column, label) of the per-run outcomes printed by ``commsim run`` and ``commsim sweep``
-RUNS_SHOWN = (("members_final", "members at the end"), ("joined", "joined"),
-              ("active_members_d30", "active members, day 30"),
-              ("active_members_d90", "active members, day 90"),
-              ("ever_spoken_share_final", "ever-spoken share"),
-              ("time_to_silence", "time to silence (days)"),
-              ("total_messages", "messages"), ("mean_trust_final", "mean trust"),
-              ("revenue", "revenue (yuan)"), ("cost", "cost (yuan)"))
+from sim import labels
+
+# columns of the daily table printed by ``commsim run`` (headings from sim/labels.py)
+DAILY_SHOWN = ("members", "active_members", "messages", "ever_spoken_share", "mean_trust", "cost")
+# per-run outcomes printed by ``commsim run``
+RUNS_SHOWN = ("members_final", "joined", "active_members_d30", "active_members_d90",
+              "ever_spoken_share_final", "time_to_silence", "total_messages", "mean_trust_final",
+              "revenue", "cost")
 # "silent" is the share of runs that fell silent; time_to_silence is the mean over those runs
 SWEEP_SHOWN = ("members_final", "ever_spoken_share_final", "silent", "time_to_silence",
                "total_messages", "revenue", "cost")
@@ -62,10 +59,19 @@ def daily_table(daily: pd.DataFrame, every: int = 15) -> str:
     """Means across runs of the daily outcomes on day 1 and every ``every`` days (and the last)."""
     last = int(daily["day"].max())
     days = sorted({0, last, *range(every - 1, last + 1, every)})
-    shown = [c for c, _ in DAILY_SHOWN if c in daily]
-    table = daily[daily["day"].isin(days)].groupby("day")[shown].mean()
+    shown = [c for c in DAILY_SHOWN if c in daily]
+    table = _percent(daily[daily["day"].isin(days)].groupby("day")[shown].mean())
     table.insert(0, "day", table.index + 1)
-    return _table(table.rename(columns=dict(DAILY_SHOWN)), index=False)
+    return _table(table.rename(columns={c: labels.short(c) for c in shown}), index=False)
+
+
+def _percent(table: pd.DataFrame) -> pd.DataFrame:
+    """Shares (0-1) as percentages, as their headings say."""
+    table = table.copy()
+    for col in table.columns:
+        if labels.label(col).share:
+            table[col] = table[col].astype(float) * 100
+    return table
 
 
 def runs_table(runs: pd.DataFrame) -> str:
@@ -75,10 +81,11 @@ def runs_table(runs: pd.DataFrame) -> str:
     the runs that did, and says how many did not.
     """
     rows = {}
-    for col, label in RUNS_SHOWN:
+    for col in RUNS_SHOWN:
         if col not in runs:
             continue
-        values = runs[col].astype(float)
+        label = labels.heading(col)
+        values = runs[col].astype(float) * (100 if labels.label(col).share else 1)
         if col == "time_to_silence":
             never = int(values.isna().sum())
             label = f"{label}, {never} of {len(values)} never" if never else label
@@ -95,8 +102,12 @@ def sweep_table(runs: pd.DataFrame, varied: list[str]) -> str:
     """
     keys = ["scenario", *[v for v in varied if v in runs]]
     shown = [c for c in SWEEP_SHOWN if c in runs]
-    table = runs.groupby(keys, sort=False)[shown].mean().astype(float)
+    table = _percent(runs.groupby(keys, sort=False)[shown].mean().astype(float))
     table.insert(0, "runs", runs.groupby(keys, sort=False).size())
     more = len(table) - MAX_ROWS
-    text = _table(table.head(MAX_ROWS))
-    return text + (f"\n... {more} more rows in runs.parquet" if more > 0 else "")
+    text = _table(table.head(MAX_ROWS).rename(columns=labels.short))
+    text += f"\n... {more} more rows in runs.parquet" if more > 0 else ""
+    note = ("days to silence: mean over the runs that fell silent ('-': none did); "
+            + labels.small_print(shown))
+    return text + "\n" + textwrap.fill(note, 100, initial_indent="  (",
+                                        subsequent_indent="   ") + ")"

@@ -76,7 +76,7 @@ def test_factorial_crosses_lists_in_file_order():
 
 def test_sampled_ranges_stay_in_bounds_and_keep_types():
     """LHS and Sobol points lie in [low, high]; int parameters get ints."""
-    for name in ("entry_fee", "levers_sensitivity"):
+    for name in ("entry_fee", "levers_sample"):
         e = load_experiment(name)
         assert len(e.points) == e.samples
         for key, spec in e.vary.items():

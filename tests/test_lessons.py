@@ -191,9 +191,18 @@ def test_html_page_is_self_contained(results, tmp_path):
 
 
 def test_lesson_set_marks_the_changed_arm():
-    """A --set on the intervention shows in the arm's name in the text."""
+    """A --set on the intervention names the arm by its new value, not by its old name."""
     text = render_text(run_lesson("red_packets", {"red_packet_every": "30"}, replicates=3))
-    assert "weekly red packets [--set red_packet_every=30]" in text
+    assert "red_packet_every=30 (your --set, in place of weekly red packets)" in text
+
+
+def test_a_changed_fee_is_not_labelled_99_yuan():
+    """`lesson thresholds --set entry_fee=49`: every arm label that was "99 yuan" says 49."""
+    result = run_lesson("thresholds", {"entry_fee": "49"}, replicates=2)
+    text = render_text(result)
+    assert "entry_fee=49 (your --set, in place of 99 yuan)" in text
+    finding = " ".join(result.analysis.finding)
+    assert "entry_fee=49" in finding and "join (99 yuan)" not in finding
 
 
 def _cli():

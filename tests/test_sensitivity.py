@@ -101,10 +101,20 @@ def test_an_experiment_file_with_method_runs_the_salib_design(tmp_path):
     assert [{**p, "entry_fee": 99.0} for p in e.points[:12]] == e.points[12:]  # same design
 
 
-def test_a_plain_sampler_with_method_keeps_its_own_points():
-    """levers_sensitivity (sampler = "sobol" and method) keeps its plain Sobol sample."""
-    e = load_experiment("levers_sensitivity")
+def test_a_plain_sampler_with_method_keeps_its_own_points(tmp_path):
+    """sampler = "sobol" and method = "sobol" together: the plain Sobol sample is kept."""
+    text = ('scenarios = ["baseline"]\nsampler = "sobol"\nmethod = "sobol"\nsamples = 8\n'
+            "[vary.shills]\nlow = 0\nhigh = 4\n")
+    e = load_experiment(write(tmp_path, "plain", text))
     assert len(e.points) == e.samples
+
+
+def test_the_bundled_sensitivity_experiment_is_a_saltelli_design_and_the_sample_is_not():
+    """sensitivity_levers is made for `commsim sensitivity`; levers_sample is not, and says so."""
+    made_for_it = load_experiment("sensitivity_levers")
+    assert made_for_it.method == "sobol" and made_for_it.sampler is None
+    sample = load_experiment("levers_sample")
+    assert sample.method is None and "sensitivity_levers" in sample.description
 
 
 def test_sobol_samples_must_be_a_power_of_two(tmp_path):

@@ -147,7 +147,7 @@ def _chart_sources(page) -> list[str]:
 
 
 def _wait_for_step(page, n: int) -> None:
-    page.get_by_text(f"Step: {n}", exact=True).wait_for(timeout=HANG * 1000)
+    page.get_by_text(f"Day: {n}", exact=True).wait_for(timeout=HANG * 1000)
 
 
 @requires_chromium
@@ -215,3 +215,18 @@ def test_app_opens_on_a_lesson_preset(browser, tmp_path):
         page.screenshot(path=str(IMG / "viz_lesson_shills.png"), full_page=True)
         page.close()
         assert errors == []
+
+
+@requires_chromium
+def test_app_speaks_in_days_and_plain_words(app):
+    """Days, not steps; no 'Page 0' tab; every slider shows its value."""
+    page, errors = app
+    text = page.locator("body").inner_text()
+    assert re.search(r"\bDay: \d+", text) and not re.search(r"\bStep: \d+", text)
+    assert not page.get_by_text("Page 0", exact=False).is_visible()
+    sliders = page.get_by_role("slider").count()
+    shown = page.locator(".v-slider__thumb-label").evaluate_all(
+        "els => els.filter(e => getComputedStyle(e.parentElement).display !== 'none')"
+        ".map(e => e.innerText.trim())")
+    assert sliders >= 10 and len(shown) == sliders and all(shown), shown
+    assert errors == []

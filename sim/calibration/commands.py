@@ -1,6 +1,6 @@
 """The commands that bring real groups in: ``import``, ``measure`` and ``calibrate``.
 
-Standalone click commands, attached to ``commsim`` through ``COMMAND_MODULES`` in sim/cli.py.
+Standalone click commands, attached to ``commsim`` through ``LAZY_COMMANDS`` in sim/cli.py.
 They parse, call :mod:`sim.io`, :mod:`sim.measure` and :mod:`sim.calibration`, and print; every
 mistake is a :class:`~sim.errors.UserError` (one line, exit code 2). Outputs are checked before
 any work (an existing file needs ``--force``) and written through a temporary file.

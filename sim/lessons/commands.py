@@ -50,10 +50,11 @@ def lesson_command(name: str, html_path: Path | None, assignments: tuple[str, ..
     from sim.lessons.overrides import parse_assignments
     from sim.lessons.render import to_html
     from sim.lessons.runner import get_lesson
+    from sim.warmup import prepare_engine
 
     get_lesson(name)  # an unknown name fails before the --set values are judged
     overrides = parse_assignments(assignments, source=f"lesson '{name}': --set")
-    check_output(html_path, "--html", force)  # before the runs, so that nothing is wasted
+    prepare_engine()
     result = run_lesson(name, overrides, replicates)
     click.echo(render_text(result))
     if html_path is not None:

@@ -43,7 +43,12 @@ def analyze(d: Runs) -> Analysis:
         f"Members left at day {d.days}: {n[f'members_final_{WEEKLY}']:.0f} weekly, "
         f"{n[f'members_final_{DAILY}']:.0f} {often}.",
     ]
-    notes = []
+    tolerance = d.param(WEEKLY, "commercial_tolerance")
+    notes = [f"An assumption decides the weekly arm: members are annoyed only by commercial posts "
+             f"closer together than {tolerance} days (commercial_tolerance = {tolerance}, a "
+             f"guess: P15 says only 'never every day'). Weekly selling sits at that tolerance, so "
+             f"here it costs the group nothing: the result depends on the tolerance (try --set "
+             f"commercial_tolerance=14), and it does not show that weekly ads are free."]
     if revenue.above():
         notes.append(f"Where the model parts from the article: within {d.days} days "
                      f"selling {often} still earns more, because it sells to the group before "

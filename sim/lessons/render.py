@@ -16,9 +16,24 @@ def _wrap(text: str, indent: str = "  ") -> str:
     return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
-def arms_text(design: dict[str, dict]) -> list[str]:
-    """One line per arm: its name and its overrides."""
-    return [f"{name}: {json.dumps(arm) if arm else 'defaults'}" for name, arm in design.items()]
+def arms_text(design: dict[str, dict], labels: dict[str, str] | None = None) -> list[str]:
+    """One line per arm: its name (as relabelled by a --set) and its overrides."""
+    labels = labels or {}
+    return [f"{labels.get(name, name)}: {json.dumps(arm) if arm else 'defaults'}"
+            for name, arm in design.items()]
+
+
+def _labels(result: LessonResult) -> dict[str, str]:
+    from sim.lessons.runner import set_labels
+
+    return set_labels(result.lesson, result.overrides)
+
+
+def _set_note(result: LessonResult) -> list[str]:
+    """Say which arm a --set changed, since the claim and checks name the arm by its old name."""
+    return [f"Your --set changed the '{arm}' arm: it is now {label.split(' (')[0]}; where the "
+            f"claim and the checks say '{arm}', read that."
+            for arm, label in _labels(result).items()]
 
 
 def try_next_command(lesson: Lesson) -> str:
@@ -34,9 +49,11 @@ def render_text(result: LessonResult) -> str:
            f"Experiment: {len(result.design)} arm(s) x {result.replicates} seeds x "
            f"{lesson.days} days, the same seeds in every arm (paired); reference: "
            f"{lesson.reference}"]
-    out += [_wrap(line, "    ") for line in arms_text(result.design)]
+    labels = _labels(result)
+    out += [_wrap(line, "    ") for line in arms_text(result.design, labels)]
     if result.overrides:
         out.append(_wrap(f"your --set: {json.dumps(result.overrides)}", "    "))
+    out += [_wrap(line, "    ") for line in _set_note(result)]
     out += ["", "Finding (means over seeds, 95% bootstrap intervals):"]
     out += [_wrap("- " + s) for s in result.analysis.finding]
     out += ["", f"Verdict: {result.verdict.upper()}", _wrap(f"(rule: {VERDICT_RULE})")]
@@ -54,7 +71,9 @@ def to_html(result: LessonResult) -> str:
     checks = "".join(f"<li>{esc(r)}</li>" for r in result.reasons)
     notes = "".join(f"<li>{esc(n)}</li>" for n in result.analysis.notes)
     finding = "".join(f"<li>{esc(s)}</li>" for s in result.analysis.finding)
-    arms = "".join(f"<li><code>{esc(a)}</code></li>" for a in arms_text(result.design))
+    arms = "".join(f"<li><code>{esc(a)}</code></li>"
+                   for a in arms_text(result.design, _labels(result)))
+    arms += "".join(f"<li>{esc(n)}</li>" for n in _set_note(result))
     plot = result.figure.to_html(full_html=False, include_plotlyjs=True,
                                  config={"displaylogo": False})
     return f"""<!DOCTYPE html>

@@ -48,6 +48,17 @@ def simulate(lesson: Lesson, design: dict[str, dict[str, Any]], replicates: int,
                 labels=dict(labels or {}))
 
 
+def set_labels(lesson: Lesson, overrides: dict[str, Any] | None) -> dict[str, str]:
+    """The treatment arm's label when the learner's ``--set`` changed it: the new values first,
+    so that an arm named "99 yuan" run at ``entry_fee=49`` does not read as 99 yuan."""
+    changed = lesson.lever_overrides(overrides)
+    if not changed:
+        return {}
+    values = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}"
+                       for k, v in changed.items())
+    return {lesson.treatment: f"{values} (your --set, in place of {lesson.treatment})"}
+
+
 def run_lesson(name: str, overrides: dict[str, Any] | None = None,
                replicates: int | None = None, first_seed: int = 0) -> LessonResult:
     """Run a lesson and judge its claim.
@@ -74,9 +85,7 @@ def run_lesson(name: str, overrides: dict[str, Any] | None = None,
         raise UserError(f"lesson '{name}': --replicates {reps} is too few: intervals need at "
                         "least 2 seeds per arm")
     design = lesson.design(overrides)
-    changed = lesson.lever_overrides(overrides)
-    labels = {lesson.treatment: lesson.treatment + " [--set " + ", ".join(
-        f"{k}={v}" for k, v in changed.items()) + "]"} if changed else {}
+    labels = set_labels(lesson, overrides)
     start = time.perf_counter()
     runs = simulate(lesson, design, reps, labels, first_seed)
     analysis = lesson.analyze(runs)

@@ -33,13 +33,13 @@ DEFAULT_OUTCOMES = ("time_to_silence", "silent", "ever_spoken_share_d14", "ever_
                     "revenue", "cost", "return_on_cost")
 LABELS = {
     "time_to_silence": "time to silence (days, up to run length)",
-    "silent": "share of runs fallen silent",
-    "ever_spoken_share_d14": "ever-spoken share, day 14",
-    "ever_spoken_share_d90": "ever-spoken share, day 90",
-    "active_members_d30": "active members, day 30",
-    "active_members_d90": "active members, day 90",
-    "total_messages": "messages over the run",
-    "churned": "members who left",
+    "silent": "share of runs fallen silent (0-1)",
+    "ever_spoken_share_d14": "ever-spoken share, day 14 (0-1)",
+    "ever_spoken_share_d90": "ever-spoken share, day 90 (0-1)",
+    "active_members_d30": "active members, day 30 (members)",
+    "active_members_d90": "active members, day 90 (members)",
+    "total_messages": "messages over the run (messages)",
+    "churned": "members who left (members)",
     "revenue": "revenue (yuan)",
     "cost": "cost (yuan)",
     "return_on_cost": "return on extra cost (yuan/yuan)",
@@ -66,7 +66,9 @@ class Interval:
 
 def label(outcome: str) -> str:
     """A readable name with its unit for an outcome."""
-    return LABELS.get(outcome, outcome.replace("_", " "))
+    from sim.labels import heading
+
+    return LABELS.get(outcome) or heading(outcome)
 
 
 def _interval(estimate: float, boot: np.ndarray, n: int, level: float) -> Interval:

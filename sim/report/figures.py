@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from sim import labels
 from sim.report.compare import label
 from sim.report.results import Results
 
@@ -40,14 +41,37 @@ def color(i: int, alpha: float = 1.0) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def _legend_lines(fig: go.Figure, width: int = 1100) -> int:
+    """Lines a horizontal legend of the figure's named traces takes (about 8 px a character)."""
+    names = {t.name for t in fig.data if t.name and t.showlegend is not False}
+    if not names:
+        return 0
+    chars = sum(len(n) + 6 for n in names)
+    return -(-chars * 8 // (width - 100))
+
+
 def style(fig: go.Figure, height: int) -> go.Figure:
-    """The common look: white, readable font, legend on top, fixed height."""
-    # the legend sits at the top of the figure, above the subplot titles
-    fig.update_layout(template="plotly_white", font=FONT, height=height,
-                      margin=dict(l=70, r=30, t=95, b=60),
-                      legend=dict(orientation="h", yref="container", yanchor="top", y=0.995,
-                                  x=0))
+    """The common look: white, readable font, fixed height, and the legend below the plots,
+    where the plotly toolbar (top right) cannot cover it."""
+    lines = _legend_lines(fig)
+    bottom = 60 + 26 * lines + (20 if lines else 0)
+    fig.update_layout(template="plotly_white", font=FONT, height=height + bottom - 60,
+                      margin=dict(l=70, r=30, t=60, b=bottom),
+                      legend=dict(orientation="h", yref="container", yanchor="bottom", y=0.0,
+                                  x=0, xanchor="left"))
     return fig
+
+
+def percent_axis(fig: go.Figure, **where) -> None:
+    """An axis of 0-1 shares shown as percentages."""
+    fig.update_yaxes(tickformat=".0%", **where)
+
+
+def param_axis(name: str) -> str:
+    """An axis title for a parameter: its code name (what --set takes) and its unit."""
+    from sim.params import PARAM_NAMES, info
+
+    return f"{name} ({info(name)['unit']})" if name in PARAM_NAMES else name
 
 
 def run_groups(results: Results) -> tuple[list[tuple[str, pd.Index]], bool]:
@@ -90,6 +114,8 @@ def time_course(results: Results, column: str, title: str, unit: str, what: str)
         _band(fig, q.index + 1, q, name, i)
     fig.update_xaxes(title_text="day since launch")
     fig.update_yaxes(title_text=unit, rangemode="tozero")
+    if labels.label(column).share:
+        percent_axis(fig)
     caption = (f"{what} Line: median across replicates; band: 10% to 90% of replicates, i.e. "
                "the range of typical groups, not the uncertainty of the median.")
     if pooled:

@@ -7,11 +7,13 @@ import contextlib
 import html
 import json
 import os
+import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
@@ -98,7 +100,7 @@ def build(results: Results, progress: bool | None = None) -> Report:
             "Messages members post each day (shills' posts and spam excluded)."))),
         ("members who have spoken", lambda: made.append(time_course(
             results, "ever_spoken_share", "Members who have spoken so far",
-            "share of present members",
+            "% of present members",
             "Share of the members present that day who have posted at least once: "
             "how far participation spreads beyond the few who start talking."))),
         ("participation", lambda: made.append(participation(results))),
@@ -213,6 +215,22 @@ def _browser_for_kaleido() -> Iterator[None]:
         os.environ.pop("BROWSER_PATH", None)
 
 
+def titled(panel: Panel, width: int = PNG_WIDTH) -> go.Figure:
+    """The panel's figure with its title and caption drawn above it: a PNG travels alone, so it
+    must say what it shows (the HTML page prints them as text instead)."""
+    lines = textwrap.wrap(panel.caption, width // 7)
+    caption = "<br>".join(html.escape(line) for line in lines)
+    fig = go.Figure(panel.figure)
+    top = 36 + 17 * len(lines)
+    margin = fig.layout.margin
+    fig.update_layout(
+        title=dict(text=f"<b>{html.escape(panel.title)}</b><br><span style='font-size:12px;"
+                        f"color:#444'>{caption}</span>", x=0.01, xanchor="left", y=1.0,
+                   yref="container", yanchor="top", pad=dict(t=14), font=dict(size=17)),
+        margin=dict(t=(margin.t or 60) + top), height=(fig.layout.height or 450) + top)
+    return fig
+
+
 def write_pngs(panels: list[Panel], folder: Path) -> list[Path]:
     """Each figure as ``folder/<key>.png`` (kaleido, one browser for all of them).
 
@@ -226,10 +244,11 @@ def write_pngs(panels: list[Panel], folder: Path) -> list[Path]:
                         "with Chrome or Chromium, e.g. apt-get install chromium)") from None
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{p.key}.png" for p in panels]
+    figures = [titled(p) for p in panels]
     with _browser_for_kaleido():
         try:
-            pio.write_images([p.figure for p in panels], paths, width=PNG_WIDTH,
-                             height=[p.figure.layout.height for p in panels])
+            pio.write_images(figures, paths, width=PNG_WIDTH,
+                             height=[f.layout.height for f in figures])
         except (RuntimeError, ValueError, OSError) as err:
             raise UserError(f"--png: kaleido could not draw the figures ({err}); set "
                             "BROWSER_PATH to a Chrome or Chromium executable") from None

@@ -81,7 +81,8 @@ def _check_design(results: Results) -> tuple[str, list[str], np.ndarray]:
     if method not in METHODS:
         raise UserError(f"{results.path}: its experiment has no sensitivity method; declare "
                         "method = \"sobol\" or \"morris\" with [vary] ranges (and no sampler), "
-                        "sweep it, then run commsim sensitivity on the new folder")
+                        "sweep it, then run commsim sensitivity on the new folder (the bundled "
+                        "experiment made for it: commsim sweep sensitivity_levers)")
     if e.get("sampler"):
         raise UserError(f"{results.path}: its experiment sets method = \"{method}\" but also "
                         f"sampler = \"{e['sampler']}\", so its points are a plain "
@@ -156,6 +157,7 @@ def analyse(results: Results, outcomes: list[str] | None = None,
                     table.insert(3 + i, f"at_{k}", fmt_value(point[k]))
                 table["design_points"] = n_sampled
                 table["replicates"] = int(results.experiment.get("replicates") or 1)
+                table["samples"] = int(results.experiment.get("samples") or n_sampled)
                 frames.append(table)
     if not frames:
         raise UserError(f"{results.path}: no outcome varies over the design: "

@@ -77,6 +77,9 @@ def compare_text(table: pd.DataFrame, resamples: int, seed: int, notes: list[str
     if "return_on_cost" in set(table["outcome"]):
         lines.append("return on extra cost: (extra revenue - extra cost) / extra cost against the "
                      "baseline; '-' when the setting costs no more")
+    shown = dict(zip(table["outcome"], table["label"]))
+    lines.append("code names for --outcome: "
+                 + "; ".join(f"{words} = {name}" for name, words in shown.items()))
     if int(table["pairs"].max()) < FEW_PAIRS:
         lines.append(f"few replicates: intervals from fewer than {FEW_PAIRS} pairs are rough "
                      "(a percentile bootstrap is too narrow with so few); run more replicates")
@@ -85,35 +88,82 @@ def compare_text(table: pd.DataFrame, resamples: int, seed: int, notes: list[str
     return "\n".join(wrapped).rstrip()
 
 
+def unreliable(value: float, conf: float) -> bool:
+    """An index whose 95% interval is wider than the index itself, or a negative one: noise."""
+    return bool(value < 0 or conf > abs(value))
+
+
+def samples_needed(value: float, conf: float, samples: int) -> int | None:
+    """Base samples for the interval to be narrower than a positive index (intervals shrink as
+    one over the square root of the samples), as a power of 2; None for an index at or below 0,
+    which more samples would only show to be about 0."""
+    if value <= 0 or not math.isfinite(conf):
+        return None
+    factor = (conf / value) ** 2
+    return int(samples * 2 ** math.ceil(math.log2(max(factor, 1.0)) - 1e-9)) if factor > 1 \
+        else samples
+
+
 def sensitivity_text(table: pd.DataFrame) -> str:
-    """Sensitivity indices per outcome, one line per parameter, largest total effect first."""
+    """Sensitivity indices per outcome, one line per parameter, largest total effect first;
+    indices drowned in noise are marked '?' with the samples that would resolve them."""
+    from sim.labels import heading
+
     method = str(table["method"].iloc[0])
     keys = [c for c in table.columns if c.startswith("at_")]
     lines = []
     if method == "sobol":
         lines.append("Sobol indices (SALib): S1 = share of the outcome's variance explained by the "
-                     "parameter alone, ST = with all its interactions; +- 95% confidence.")
+                     "parameter alone, ST = with all its interactions (0 = none, 1 = all); +- "
+                     "half the 95% interval.")
         head, cols = f"{'S1':>18}{'ST':>18}", (("S1", "S1_conf"), ("ST", "ST_conf"))
+        main_index = "ST"
     else:
         lines.append("Morris screening (SALib): mu* = mean absolute elementary effect (outcome "
                      "units per full range of the parameter), sigma = its spread (interactions, "
-                     "non-linearity); +- 95% confidence of mu*.")
+                     "non-linearity); +- half the 95% interval of mu*.")
         head, cols = f"{'mu*':>22}{'sigma':>12}", (("mu_star", "mu_star_conf"), ("sigma", None))
+        main_index = "mu_star"
+    flagged = 0
     for key, group in table.groupby(["outcome", "scenario", *keys], sort=False):
         where = ", ".join([str(key[1]), *(f"{k[3:]}={v}" for k, v in zip(keys, key[2:]))])
         points = int(group["design_points"].iloc[0])
-        lines += ["", f"{key[0]}  ({where}; {points} design points)", f"  {'parameter':<24}{head}"]
-        order = group.sort_values("ST" if method == "sobol" else "mu_star", ascending=False)
+        samples = int(group["samples"].iloc[0]) if "samples" in group else points
+        lines += ["", f"{heading(key[0])}  [{key[0]}]  ({where}; {points} design points)",
+                  f"  {'parameter (--set name)':<24}{head}"]
+        order = group.sort_values(main_index, ascending=False)
         for row in order.itertuples(index=False):
-            cells = []
+            cells, marks = [], []
             for value, conf in cols:
                 v = getattr(row, value)
+                c = getattr(row, conf) if conf else None
+                bad = conf is not None and unreliable(v, c)
+                mark = "?" if bad else " "
                 if method == "sobol":  # shares of variance: three decimals read well
-                    cells.append(f" {v:8.3f} +- {getattr(row, conf):5.3f}")
+                    cells.append(f" {v:8.3f} +- {c:5.3f}{mark}")
                 elif conf:
-                    cells.append(f"{v:>12.4g} +- {getattr(row, conf):<6.2g}")
+                    cells.append(f"{v:>12.4g} +- {c:<6.2g}{mark}")
                 else:
                     cells.append(f"{v:>12.4g}")
-            lines.append(f"  {row.parameter:<24}{''.join(cells)}")
+                if bad:
+                    marks.append((value, v, c))
+            note = ""
+            if marks:
+                flagged += 1
+                said = []
+                for name, v, c in marks:
+                    need = samples_needed(v, c, samples)
+                    label = name.replace("_star", "*")
+                    said.append(f"{label} about 0" if need is None else
+                                f"{label} needs samples = {need}")
+                note = "  ? " + "; ".join(said)
+            lines.append(f"  {row.parameter:<24}{''.join(cells)}{note}".rstrip())
+    if flagged:
+        lines += ["", textwrap.fill(
+            "? unreliable: the 95% interval is wider than the index, or the index is negative "
+            "(an index of about 0 read through sampling noise). Intervals shrink as one over the "
+            "square root of the samples: 'needs samples = N' is the experiment's samples for the "
+            "interval to be narrower than the index (replicates average noise within a point but "
+            "do not add design points).", WIDTH, subsequent_indent="  ")]
     lines[0] = textwrap.fill(lines[0], WIDTH, subsequent_indent="  ")
     return "\n".join(lines)

@@ -51,6 +51,9 @@ def group_snapshot(model: CommunityModel, group: int = 0) -> dict[str, np.ndarra
             .reshape(-1, 2)}
 
 
+WORDS = {"lurker": "never spoken", "muted": "muted the group", "speaker": "has spoken"}
+
+
 def draw_group(model: CommunityModel, group: int = 0) -> Figure:
     """A matplotlib figure of one group: speakers orange, lurkers grey, muted blue, ties as lines.
     """
@@ -65,7 +68,7 @@ def draw_group(model: CommunityModel, group: int = 0) -> Figure:
     for k in ("lurker", "muted", "speaker"):
         mask = kind == k
         ax.scatter(xy[mask, 0], xy[mask, 1], s=sizes[mask], c=COLORS[k], edgecolors="#555",
-                   linewidths=0.3, zorder=2, label=f"{k} ({int(mask.sum())})")
+                   linewidths=0.3, zorder=2, label=f"{WORDS[k]} ({int(mask.sum())})")
     reach = max(1.05, float(np.abs(xy).max()) + 0.05) if len(xy) else 1.05
     ax.set_xlim(-reach, reach)
     ax.set_ylim(-reach, reach)
@@ -73,7 +76,7 @@ def draw_group(model: CommunityModel, group: int = 0) -> Figure:
     ax.axis("off")
     spoke = float(np.mean(snap["messages"] > 0)) if len(xy) else 0.0
     ax.set_title(f"group {group}, day {model.day}: {len(xy)} members, {spoke:.0%} have spoken, "
-                 f"{len(snap['ties'])} ties", fontsize=9)
+                 f"{len(snap['ties'])} ties between members (lines)", fontsize=9)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=8,
               frameon=False)
     return fig
