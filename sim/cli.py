@@ -30,7 +30,7 @@ from sim.scenarios import (
     with_overrides,
 )
 from sim.store import DAILY, RUNS, default_out, latest_unfinished
-from sim.summary import daily_table, runs_table, sweep_table
+from sim.summary import daily_table, runs_table, survival_lines, survival_table, sweep_table
 from sim.sweep import Interrupted, run_experiment
 
 if TYPE_CHECKING:
@@ -217,6 +217,7 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
                f"{experiment.seed}, in {result.seconds:.1f} s")
     click.echo(f"\nDaily means across runs:\n{daily_table(daily, every)}")
     click.echo(f"\nOutcomes across runs:\n{runs_table(runs)}")
+    click.echo(f"\n{survival_lines(runs)}")
     click.echo(f"\nResults: {_shown(result.path)}/ ({RUNS}, {DAILY}, manifest.json)")
 
 
@@ -294,6 +295,8 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
     runs = pd.read_parquet(result.path / RUNS)
     levels = [k for k, v in e.vary.items() if isinstance(v, list)]  # sampled ones: too many
     click.echo(f"\nMeans per scenario and design point:\n{sweep_table(runs, levels)}")
+    click.echo("\nStill active (not yet silent) on day N, share of groups [95% interval], and "
+               f"median lifetime ('>' = more than the run):\n{survival_table(runs, levels)}")
     click.echo(f"\nResults: {_shown(result.path)}/ ({RUNS}, {DAILY}, manifest.json)")
 
 
@@ -318,7 +321,8 @@ def _dask_executor(scheduler: str | None, workers: int | None) -> DaskExecutor:
 # Commands that live beside the feature they serve: each module has a list COMMANDS of click
 # commands. Add a module here when a feature brings commands of its own.
 COMMAND_MODULES: tuple[str, ...] = ("sim.lessons.commands", "sim.report.commands",
-                                     "sim.calibration.commands")
+                                     "sim.calibration.commands",
+                                     "sim.ask.commands")
 
 
 def add_feature_commands(group: click.Group = cli) -> None:

@@ -12,7 +12,8 @@ DAILY_SHOWN = (("members", "members"), ("active_members", "active"), ("messages"
                ("ever_spoken_share", "ever spoken"), ("mean_trust", "mean trust"),
                ("cost", "cost (yuan)"))
 # (column, label) of the per-run outcomes printed by ``commsim run`` and ``commsim sweep``
-RUNS_SHOWN = (("members_final", "members at the end"), ("joined", "joined"),
+RUNS_SHOWN = (("invited", "people invited"), ("joined", "members who joined"),
+              ("members_final", "members at the end"),
               ("active_members_d30", "active members, day 30"),
               ("active_members_d90", "active members, day 90"),
               ("ever_spoken_share_final", "ever-spoken share"),
@@ -20,8 +21,8 @@ RUNS_SHOWN = (("members_final", "members at the end"), ("joined", "joined"),
               ("total_messages", "messages"), ("mean_trust_final", "mean trust"),
               ("revenue", "revenue (yuan)"), ("cost", "cost (yuan)"))
 # "silent" is the share of runs that fell silent; time_to_silence is the mean over those runs
-SWEEP_SHOWN = ("members_final", "ever_spoken_share_final", "silent", "time_to_silence",
-               "total_messages", "revenue", "cost")
+SWEEP_SHOWN = ("invited", "joined", "members_final", "ever_spoken_share_final", "silent",
+               "time_to_silence", "total_messages", "revenue", "cost")
 MAX_ROWS = 40
 
 
@@ -100,3 +101,56 @@ def sweep_table(runs: pd.DataFrame, varied: list[str]) -> str:
     more = len(table) - MAX_ROWS
     text = _table(table.head(MAX_ROWS))
     return text + (f"\n... {more} more rows in runs.parquet" if more > 0 else "")
+
+
+def _survival_days(runs: pd.DataFrame) -> list[int]:
+    from sim.outcomes import SURVIVAL_DAYS
+
+    return [d for d in SURVIVAL_DAYS
+            if f"active_day_{d}" in runs and runs[f"active_day_{d}"].notna().any()]
+
+
+def survival_lines(runs: pd.DataFrame) -> str:
+    """For ``commsim run``: the share of groups still active on day 30/60/90/180 and the median
+    lifetime, with 95% intervals (sim/survival.py says how they are computed)."""
+    from sim.survival import median_lifetime, share_active
+
+    if "lifetime" not in runs:
+        return "(no survival outcomes in these runs)"
+    lines = ["Still active (not yet silent), share of groups:"]
+    for day in _survival_days(runs):
+        lines.append(f"  on day {day:<4} {share_active(runs[f'active_day_{day}']).text()}")
+    censored = runs["lifetime_censored"].to_numpy(bool)
+    median = median_lifetime(runs["lifetime"], censored)
+    lines.append(f"Group lifetime (days until silence), median: {median.text()}; "
+                 f"{int(censored.sum())} of {len(runs)} groups still active when the run ended "
+                 f"(their lifetime is cut there: censored)")
+    return "\n".join(lines)
+
+
+def survival_table(runs: pd.DataFrame, varied: list[str]) -> str:
+    """For ``commsim sweep``: per scenario and level of ``varied``, people invited, members who
+    joined, the share of groups still active on day N [95% interval] and the median lifetime."""
+    from sim.survival import median_lifetime, share_active
+
+    if "lifetime" not in runs:
+        return "(no survival outcomes in these runs)"
+    keys = ["scenario", *[v for v in varied if v in runs]]
+    days = _survival_days(runs)
+    rows = {}
+    for key, group in runs.groupby(keys, sort=False):
+        row = {"runs": len(group)}
+        for col, label in (("invited", "invited"), ("joined", "joined")):
+            if col in group:
+                row[label] = f"{group[col].mean():,.0f}"
+        for day in days:
+            s = share_active(group[f"active_day_{day}"])
+            row[f"active day {day}"] = f"{s.share:.0%} [{s.low * 100:.0f}-{s.high:.0%}]"
+        m = median_lifetime(group["lifetime"], group["lifetime_censored"].to_numpy(bool))
+        row["median lifetime (days)"] = (f">{m.days:.0f}" if m.more_than else f"{m.median:.0f}")
+        rows[key] = row
+        if len(rows) >= MAX_ROWS:
+            break
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.names = keys
+    return table.to_string()
