@@ -67,3 +67,98 @@ def test_a_lever_that_keeps_groups_talking_raises_the_share_still_active(paired_
     base, content = paired_content
     assert content["active_day_90"].mean() >= base["active_day_90"].mean() + 0.3
     assert content["lifetime"].mean() > base["lifetime"].mean() + 30
+
+
+# -- survival on every screen: run, sweep, compare --a/--b, report --------------------------------
+
+def cli(capsys, *args: str) -> tuple[int, str, str]:
+    from sim.cli import main
+
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory):
+    """A small paired sweep: no lever against daily knowledge posts, 6 replicates of 100 days."""
+    from sim.cli import main
+
+    folder = tmp_path_factory.mktemp("survival")
+    (folder / "content.toml").write_text(
+        'name = "content"\nscenarios = ["baseline", "daily_digest"]\nreplicates = 6\n'
+        'days = 100\nseed = 3\n')
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["sweep", str(folder / "content.toml"), "--out", str(folder / "r"),
+                     "--workers", "1", "--quiet"])
+    assert code == 0
+    return folder / "r", out.getvalue()
+
+
+def test_sweep_prints_survival_and_both_group_sizes(swept):
+    """The sweep's summary gives people invited, members who joined, the share still active on
+    days 30/60/90 with intervals, and the median lifetime; day 180 is left out of 100-day runs."""
+    _, text = swept
+    for words in ("invited", "joined", "active day 30", "active day 90", "median lifetime"):
+        assert words in text, words
+    assert "active day 180" not in text
+
+
+def test_compare_head_to_head_names_both_arms(swept, capsys):
+    """--a daily_digest --b baseline: the columns are named after the arms, A first, and the
+    difference is A - B; swapping the arms flips its sign."""
+    import pandas as pd
+
+    folder, _ = swept
+    code, out, _ = cli(capsys, "compare", str(folder), "--a", "daily_digest", "--b", "baseline",
+                       "-o", str(folder / "ab.csv"))
+    assert code == 0
+    assert "Effects: daily_digest - baseline" in " ".join(out.split())
+    head = next(line for line in out.splitlines() if line.strip().startswith("outcome"))
+    assert head.index("daily_digest") < head.index("baseline")
+    assert "share of groups still active on day 90" in out
+    code, _, _ = cli(capsys, "compare", str(folder), "--a", "baseline", "--b", "daily_digest",
+                     "-o", str(folder / "ba.csv"))
+    ab = pd.read_csv(folder / "ab.csv").set_index("outcome")
+    ba = pd.read_csv(folder / "ba.csv").set_index("outcome")
+    assert set(ab["scenario"]) == {"daily_digest"} and set(ba["scenario"]) == {"baseline"}
+    for outcome in ("active_day_90", "joined", "total_messages"):
+        assert ab.loc[outcome, "difference"] == pytest.approx(-ba.loc[outcome, "difference"])
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--a", "daily_digest"], "--a and --b go together"),
+    (["--a", "baseline", "--b", "baseline"], "name two different scenarios"),
+    (["--a", "daily_digst", "--b", "baseline"], "did you mean 'daily_digest'"),
+])
+def test_compare_head_to_head_mistakes(swept, capsys, args, words):
+    """One arm only, the same arm twice, a misspelt arm: exit 2 with one line."""
+    folder, _ = swept
+    code, _, err = cli(capsys, "compare", str(folder), *args)
+    assert code == 2 and words in err
+
+
+def test_run_prints_survival_and_both_group_sizes(capsys, tmp_path):
+    """commsim run: invited and joined members, shares still active and the median lifetime."""
+    code, out, _ = cli(capsys, "run", "baseline", "--replicates", "3", "--days", "60",
+                       "--out", str(tmp_path / "r"))
+    assert code == 0
+    for words in ("people invited", "members who joined", "on day 30", "on day 60",
+                  "Group lifetime (days until silence), median"):
+        assert words in out, words
+    assert "on day 90" not in out
+
+
+def test_the_report_draws_group_lifetimes(swept):
+    """The report has a Kaplan-Meier panel with one curve (and band) per scenario."""
+    from sim.report.html import build
+    from sim.report.results import open_results
+
+    panels = {p.key: p for p in build(open_results(swept[0])).panels}
+    assert "lifetime" in panels
+    names = [t.name for t in panels["lifetime"].figure.data if t.name]
+    assert len(names) == 2 and names[0].startswith("baseline (median")

@@ -50,6 +50,7 @@ def active_figure(answer: Answer):
                  "array": [a.active.high - a.active.share for a in arms],
                  "arrayminus": [a.active.share - a.active.low for a in arms]},
         text=[f"{a.active.share:.0%}" for a in arms], textposition="inside",
+        insidetextanchor="middle", textfont={"size": 16},
         hovertemplate="%{x}: %{y:.0%}"))
     fig.update_layout(yaxis={"range": [0, 1.05], "tickformat": ".0%",
                              "title": f"chance still active on day {answer.question.horizon}"},

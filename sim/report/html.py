@@ -21,6 +21,7 @@ from sim.report.figures import (
     Panel,
     cost_effect,
     forest,
+    lifetimes,
     participation,
     run_groups,
     time_course,
@@ -87,6 +88,7 @@ def build(results: Results) -> Report:
                     "share of present members",
                     "Share of the members present that day who have posted at least once: "
                     "how far participation spreads beyond the few who start talking."),
+        lifetimes(results),
         participation(results),
         effects_forest,
         cost_effect(effects, order) if effects is not None else None,
