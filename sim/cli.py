@@ -295,8 +295,9 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
     runs = pd.read_parquet(result.path / RUNS)
     levels = [k for k, v in e.vary.items() if isinstance(v, list)]  # sampled ones: too many
     click.echo(f"\nMeans per scenario and design point:\n{sweep_table(runs, levels)}")
-    click.echo("\nStill active (not yet silent) on day N, share of groups [95% interval], and "
-               f"median lifetime ('>' = more than the run):\n{survival_table(runs, levels)}")
+    click.echo("\nStill active (not yet silent) on day N, share of groups [95% interval];\n"
+               "median lifetime in days ('>': longer than the run):\n"
+               f"{survival_table(runs, levels)}")
     click.echo(f"\nResults: {_shown(result.path)}/ ({RUNS}, {DAILY}, manifest.json)")
 
 

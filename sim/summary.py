@@ -129,8 +129,9 @@ def survival_lines(runs: pd.DataFrame) -> str:
 
 
 def survival_table(runs: pd.DataFrame, varied: list[str]) -> str:
-    """For ``commsim sweep``: per scenario and level of ``varied``, people invited, members who
-    joined, the share of groups still active on day N [95% interval] and the median lifetime."""
+    """For ``commsim sweep``: per scenario and level of ``varied``, the share of groups still
+    active on day N [95% interval] and the median lifetime (invited and joined members are in
+    :func:`sweep_table`)."""
     from sim.survival import median_lifetime, share_active
 
     if "lifetime" not in runs:
@@ -140,9 +141,6 @@ def survival_table(runs: pd.DataFrame, varied: list[str]) -> str:
     rows = {}
     for key, group in runs.groupby(keys, sort=False):
         row = {"runs": len(group)}
-        for col, label in (("invited", "invited"), ("joined", "joined")):
-            if col in group:
-                row[label] = f"{group[col].mean():,.0f}"
         for day in days:
             s = share_active(group[f"active_day_{day}"])
             row[f"active day {day}"] = f"{s.share:.0%} [{s.low * 100:.0f}-{s.high:.0%}]"

@@ -100,8 +100,9 @@ def swept(tmp_path_factory):
 
 
 def test_sweep_prints_survival_and_both_group_sizes(swept):
-    """The sweep's summary gives people invited, members who joined, the share still active on
-    days 30/60/90 with intervals, and the median lifetime; day 180 is left out of 100-day runs."""
+    """The sweep's summary gives people invited, members who joined (means), the share still
+    active on days 30/60/90 with intervals, and the median lifetime; day 180 is left out of
+    100-day runs."""
     _, text = swept
     for words in ("invited", "joined", "active day 30", "active day 90", "median lifetime"):
         assert words in text, words

@@ -189,14 +189,14 @@ class Answer:
     runs: pd.DataFrame  # one row per run: option, replicate, seed and the outcomes used
 
 
-NUMBERS = {  # key: (label, unit) of the numbers reported per option
-    "invited": ("people invited", "people"),
-    "joined": ("members who joined", "members"),
-    "members": ("members on day {h}", "members"),
-    "posters": ("members who posted on day {h}", "members"),
-    "spoken": ("members who have ever spoken, by day {h}", "members"),
-    "cost": ("cost by day {h}", "yuan"),
-    "revenue": ("revenue by day {h}", "yuan"),
+NUMBERS = {  # key: label (with its unit) of the numbers reported per option
+    "invited": "people invited",
+    "joined": "members who joined",
+    "members": "members on day {h}",
+    "posters": "members who posted on day {h}",
+    "spoken": "members who have spoken, by day {h}",
+    "cost": "cost by day {h} (yuan)",
+    "revenue": "revenue by day {h} (yuan)",
 }
 
 

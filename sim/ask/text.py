@@ -9,7 +9,7 @@ import textwrap
 from sim.ask.core import NUMBERS, RESAMPLES, Answer, Difference, Estimate
 
 WIDTH = 100
-LABEL = 50
+LABEL = 42
 
 
 def _n(value: float, digits: int = 0, sign: bool = False) -> str:
@@ -122,12 +122,11 @@ def option_rows(answer: Answer) -> list[tuple[str, list[str]]]:
     rows = [(f"chance still active on day {h}",
              [f"{a.active.share:.0%} ({a.active.low * 100:.0f} to {a.active.high:.0%})"
               for a in answer.arms]),
-            ("median lifetime (days until silence)", [a.median.text().replace(" days", "")
+            ("median lifetime (days)", [a.median.text().replace(" days", "")
                                                       .replace("95% interval ", "")
                                                       for a in answer.arms])]
-    for key, (label, unit) in NUMBERS.items():
-        name = f"{label.format(h=h)} ({unit})"
-        rows.append((name, [estimate_text(a.numbers[key]) for a in answer.arms]))
+    for key, label in NUMBERS.items():
+        rows.append((label.format(h=h), [estimate_text(a.numbers[key]) for a in answer.arms]))
     return rows
 
 
@@ -135,13 +134,13 @@ def difference_rows(d: Difference, horizon: int) -> list[tuple[str, str, bool]]:
     """(label, difference with interval, includes zero) rows of one head-to-head comparison."""
     rows = [(f"chance still active on day {horizon}", _points(d.numbers["active"]),
              not d.clear),
-            ("lifetime (days, mean up to the run length)",
+            ("lifetime (days, mean up to run length)",
              estimate_text(d.numbers["lifetime"], True), _zero(d.numbers["lifetime"]))]
-    for key, (label, unit) in NUMBERS.items():
+    for key, label in NUMBERS.items():
         if key == "invited":
             continue
         e = d.numbers[key]
-        rows.append((f"{label.format(h=horizon)} ({unit})", estimate_text(e, True), _zero(e)))
+        rows.append((label.format(h=horizon), estimate_text(e, True), _zero(e)))
     return rows
 
 
@@ -192,7 +191,7 @@ def answer_text(answer: Answer) -> str:
              enumerate(q.options)), "", "Answer:"]
     for line in verdict(answer):
         out.append(textwrap.fill(line, WIDTH, initial_indent="  ", subsequent_indent="  "))
-    width = max(26, *(len(a.option.label) + 2 for a in answer.arms))
+    width = max(25, *(len(a.option.label) + 2 for a in answer.arms))
     out += ["", f"  {'per option (95% interval)':<{LABEL}}"
             + "".join(f"{a.option.label[:width - 1]:>{width}}" for a in answer.arms)]
     for label, cells in option_rows(answer):
