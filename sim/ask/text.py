@@ -92,11 +92,11 @@ def verdict(answer: Answer) -> list[str]:
         cost, revenue = d.numbers["cost"], d.numbers["revenue"]
         lines.append(
             f"By day {h} \"{d.label}\" costs {_money(cost)} and earns {_money(revenue)} "
-            f"against \"{d.reference}\".")
+            f"than \"{d.reference}\".".replace("the same than", "the same as"))
     how = (f"the differences were clear (their {q.check_level:.1%} check intervals exclude "
            "zero)" if answer.stopped == "clear" else
-           f"the cap of {q.cap} replicates (--max-replicates) was reached before the difference "
-           "was clear")
+           f"the cap of {q.cap} replicates (--max-replicates) was reached before "
+           f"{'every' if len(answer.differences) > 1 else 'the'} difference was clear")
     lines.append(f"Based on {answer.replicates} paired runs per option (same seeds under every "
                  f"option); stopped because {how}.")
     return lines
@@ -105,6 +105,8 @@ def verdict(answer: Answer) -> list[str]:
 def _money(e: Estimate) -> str:
     if not math.isfinite(e.value):
         return "-"
+    if e.value == 0 and e.low == e.high:
+        return "the same"
     word = "more" if e.value >= 0 else "less"
     if not math.isfinite(e.low) or e.low == e.high:
         interval = ""
