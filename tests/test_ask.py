@@ -141,13 +141,16 @@ def test_ask_refuses_to_overwrite_a_page(capsys, tmp_path):
 
 
 def test_ask_prompts_for_what_is_missing_on_a_terminal(monkeypatch):
-    """On a terminal, missing answers are asked for: members, two options, the horizon."""
+    """On a terminal, missing answers are asked for: members, fee, cap, two options, the
+    horizon; the answers given are the question answered."""
     monkeypatch.setattr(ask_commands, "_interactive", lambda: True)
-    typed = "\n".join(["120", "2 shills: shills=2", "content: content_every=1", "30"]) + "\n"
+    typed = "\n".join(["120", "5", "300", "2 shills: shills=2", "content: content_every=1",
+                       "30"]) + "\n"
     done = CliRunner().invoke(commsim_cli, ["ask", "--replicates", "4", "--max-replicates", "4",
                                             "--days", "40"], input=typed,
                               obj={"command": ["commsim"]}, catch_exceptions=False)
     assert done.exit_code == 0, done.output
-    for words in ("How many members", "Option 1", "Option 2", "which day",
-                  "chance still active on day 30", '"content"', "120 members wanted"):
+    for words in ("How many members", "Entry fee", "Most members", "Option 1", "Option 2",
+                  "which day", "chance still active on day 30", '"content"',
+                  "120 members wanted, entry fee 5 yuan, platform cap 300 members"):
         assert words in done.output, words

@@ -19,12 +19,20 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _prompt_question(members: int | None, invitations: int | None, options: list[str],
-                     horizon: int | None) -> tuple[int | None, int | None, list[str], int]:
-    """Ask for what is missing, on a terminal."""
+def _prompt_question(members: int | None, invitations: int | None, fee: float | None,
+                     cap: int | None, options: list[str], horizon: int | None
+                     ) -> tuple[int | None, int | None, float | None, int | None, list[str], int]:
+    """Ask for what is missing, on a terminal: the group first (when it is not described at
+    all), then the options and the horizon."""
     if members is None and invitations is None:
         members = click.prompt("How many members should the group have (members wanted)",
                                type=click.IntRange(1, 100_000), default=200)
+        if fee is None:
+            fee = click.prompt("Entry fee the group charges today, yuan (0 = free)",
+                               type=click.FloatRange(0, 100_000), default=0.0)
+        if cap is None:
+            cap = click.prompt("Most members the platform allows in one group",
+                               type=click.IntRange(2, 100_000), default=500)
     while len(options) < 2:
         text = click.prompt(f"Option {len(options) + 1} to weigh (LABEL: KEY=VALUE, ...; "
                             "e.g. 2 shills: shills=2)", type=str)
@@ -32,7 +40,7 @@ def _prompt_question(members: int | None, invitations: int | None, options: list
     if horizon is None:
         horizon = click.prompt("Still active on which day (the horizon, in days)",
                                type=click.IntRange(1, 3650), default=90)
-    return members, invitations, options, horizon
+    return members, invitations, fee, cap, options, horizon
 
 
 def _check_new(path: Path | None, force: bool, flag: str) -> None:
@@ -129,8 +137,8 @@ def ask_command(ctx: click.Context, members: int | None, invitations: int | None
                         "you want, or the people you invite")
     if _interactive() and (len(options_list) < 2 or horizon is None or
                            (members is None and invitations is None)):
-        members, invitations, options_list, horizon = _prompt_question(
-            members, invitations, options_list, horizon)
+        members, invitations, fee, cap, options_list, horizon = _prompt_question(
+            members, invitations, fee, cap, options_list, horizon)
     horizon = horizon or 90
     _check_new(html_path, force, "--html")
     _check_new(json_path, force, "--json")
