@@ -16,6 +16,7 @@ from sim.cli import main
 from sim.experiments import replicate_seed
 from sim.params import resolve
 from sim.report.compare import paired_difference
+from tests.browser import chromium, new_page, requires_chromium
 
 HORIZON, DAYS, BLOCK, CAP = 90, 180, 20, 60
 OPTIONS = {"2 shills": {"shills": 2}, "9.9-yuan fee": {"entry_fee": 9.9}}
@@ -154,3 +155,29 @@ def test_ask_prompts_for_what_is_missing_on_a_terminal(monkeypatch):
                   "which day", "chance still active on day 30", '"content"',
                   "120 members wanted, entry fee 5 yuan, platform cap 300 members"):
         assert words in done.output, words
+
+
+@requires_chromium
+def test_the_page_draws_both_figures_offline_in_chromium(asked):
+    """The page opens in chromium with no network request and no console error; the survival
+    figure has a curve and a band per option, the bar figure one bar per option, and the
+    legend names the options."""
+    _, _, folder = asked
+    with chromium() as browser:
+        page, errors = new_page(browser)
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto((folder / "answer.html").as_uri())
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length == 2",
+                               timeout=30_000)
+        traces = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+            .map(d => d.data.map((t, i) => ({name: t.name || '', n: d.calcdata[i].length})))""")
+        legend = page.evaluate(
+            "() => document.querySelector('#fig-survival .legend').textContent")
+        page.close()
+    assert errors == []
+    assert all(u.startswith(("file:", "data:", "about:")) for u in requests), requests
+    survival, bars = traces
+    assert [t["name"] for t in survival if t["name"]] == list(OPTIONS)
+    assert all(t["n"] > 2 for t in survival) and bars[0]["n"] == len(OPTIONS)
+    assert all(label in legend for label in OPTIONS)
