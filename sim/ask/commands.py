@@ -117,10 +117,11 @@ def ask_command(ctx: click.Context, members: int | None, invitations: int | None
                 force: bool) -> None:
     """Answer an operator's question: which option keeps my group active past day N?
 
-    Runs every option with the same seeds (paired), adding blocks of replicates until the 95%
-    interval of the difference in the chance of being still active on day N excludes zero, or
-    --max-replicates is reached; then says which option wins, by how much, at what cost, and
-    what the model assumes. On a terminal it asks for what is missing.
+    Runs every option with the same seeds (paired), adding blocks of replicates until the
+    difference in the chance of being still active on day N is clear (its interval excludes
+    zero; 95% shared over the planned checks, one per block), or --max-replicates is reached;
+    then says which option wins, by how much, at what cost, and what the model assumes, with
+    95% intervals. On a terminal it asks for what is missing.
 
     \b
     Example:
