@@ -181,3 +181,32 @@ def test_the_page_draws_both_figures_offline_in_chromium(asked):
     assert [t["name"] for t in survival if t["name"]] == list(OPTIONS)
     assert all(t["n"] > 2 for t in survival) and bars[0]["n"] == len(OPTIONS)
     assert all(label in legend for label in OPTIONS)
+
+
+def test_ask_stops_at_the_first_block_where_the_answer_is_clear(capsys, tmp_path):
+    """Daily knowledge posts against nothing (a large effect, P5): the runs stop before the cap,
+    at the first block whose check interval (95% shared over 4 planned checks) excludes zero,
+    as a hand-made paired sweep of the same seeds shows; the verdict names the winner."""
+    code, out, _ = cli(capsys, "ask", "--invitations", "100", "--option", "as is:",
+                       "--option", "posts: content_every=1", "--horizon", "90", "--days", "120",
+                       "--replicates", "10", "--max-replicates", "40", "--seed", "5",
+                       "--json", str(tmp_path / "a.json"))
+    assert code == 0
+    answer = json.loads((tmp_path / "a.json").read_text())
+    n = answer["replicates"]
+    assert answer["stopped"] == "clear" and n < 40
+
+    def hand(count: int) -> tuple[bool, float]:
+        seeds = [replicate_seed(5, r) for r in range(count)]
+        arms = [resolve({"group_size": 100}), resolve({"group_size": 100, "content_every": 1})]
+        runs = run_batch([p for p in arms for _ in seeds], seeds * 2, 120, summary=True).runs
+        active = (runs["lifetime"].to_numpy() >= 90).astype(float)
+        ci = paired_difference(active[count:], active[:count], 2000, 5, 1 - 0.05 / 4)
+        return ci.low > 0 or ci.high < 0, ci.estimate
+
+    is_clear, diff = hand(n)
+    assert is_clear and diff > 0
+    assert answer["differences"][0]["active"]["value"] == pytest.approx(diff)
+    assert n == 10 or not hand(n - 10)[0]
+    assert '"posts" keeps the group active past day 90 more often than "as is"' in \
+        " ".join(out.split())
