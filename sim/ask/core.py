@@ -20,7 +20,7 @@ import pandas as pd
 from sim.errors import UserError
 from sim.experiments import replicate_seed
 from sim.params import Params, resolve
-from sim.scenarios import ROOT, load_scenario, parse_assignment
+from sim.scenarios import load_scenario, parse_assignment
 
 RESAMPLES = 2000
 DEFAULT_BLOCK = 30
@@ -303,10 +303,5 @@ def default_days(horizon: int) -> int:
     return max(horizon, 180)
 
 
-def finite(value: float) -> bool:
-    """Is the value a real number (not missing)?"""
-    return value is not None and not (isinstance(value, float) and math.isnan(value))
-
-
-__all__ = ["Answer", "Arm", "Difference", "Estimate", "NUMBERS", "Option", "Question", "ROOT",
-           "answer", "default_days", "parse_option", "summarise"]
+__all__ = ["Answer", "Arm", "Difference", "Estimate", "NUMBERS", "Option", "Question", "answer",
+           "default_days", "parse_option", "summarise"]
