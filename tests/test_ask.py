@@ -210,3 +210,19 @@ def test_ask_stops_at_the_first_block_where_the_answer_is_clear(capsys, tmp_path
     assert n == 10 or not hand(n - 10)[0]
     assert '"posts" keeps the group active past day 90 more often than "as is"' in \
         " ".join(out.split())
+
+
+def test_ask_names_the_calibration_of_a_calibrated_scenario(capsys, tmp_path):
+    """A scenario written by `commsim calibrate` says what it was fitted to; ask repeats it
+    instead of the warning that the defaults are not fitted to the group."""
+    (tmp_path / "club.toml").write_text(
+        'name = "club"\ndescription = "baseline calibrated to 1 group of club.parquet: '
+        'activity_median fitted"\n[params]\nactivity_median = 0.03\n')
+    code, out, _ = cli(capsys, "--scenario-dir", str(tmp_path), "ask", "--scenario", "club",
+                       "--invitations", "60", "--option", "a: shills=1", "--option", "b:",
+                       "--horizon", "20", "--days", "30", "--replicates", "3",
+                       "--max-replicates", "3")
+    text = " ".join(out.split())
+    assert code == 0
+    assert "scenario 'club': baseline calibrated to 1 group of club.parquet" in text
+    assert "not calibrated" not in text
