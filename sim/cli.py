@@ -71,6 +71,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
                 "Measure real groups with the model's outcomes."),
     "calibrate": ("sim.calibration.commands:calibrate_command",
                   "Fit a scenario's parameters to real groups."),
+    "ask": ("sim.ask.commands:ask_command",
+            "Should I? Weigh options for your group, in plain words with 95% intervals."),
     "optimize": ("sim.decide.commands:optimize_command",
                  "The best lever plans within a budget (cost against effect)."),
     "discover": ("sim.decide.commands:discover_command",
@@ -328,7 +330,7 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
     from sim.experiments import single_run
     from sim.scenarios import load_scenario, parse_assignment, with_overrides
     from sim.store import DAILY, RUNS, default_out
-    from sim.summary import daily_table, runs_table
+    from sim.summary import daily_table, runs_table, survival_lines
     from sim.sweep import run_experiment
     from sim.warmup import prepare_engine
 
@@ -350,6 +352,7 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
                f"{experiment.seed}, in {result.seconds:.1f} s")
     click.echo(f"\nDaily means across runs:\n{daily_table(daily, every)}")
     click.echo(f"\nOutcomes across runs:\n{runs_table(runs)}")
+    click.echo(f"\n{survival_lines(runs)}")
     click.echo(f"\nResults: {_shown(result.path)}/ ({RUNS}, {DAILY}, manifest.json)")
 
 
@@ -393,7 +396,7 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
     from sim.executors import WorkersLost, available_cores
     from sim.experiments import load_experiment
     from sim.store import DAILY, RUNS, default_out, latest_unfinished
-    from sim.summary import sweep_table
+    from sim.summary import survival_table, sweep_table
     from sim.sweep import Interrupted, check_size, run_experiment
     from sim.warmup import prepare_engine
 
@@ -447,6 +450,9 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
     runs = pd.read_parquet(result.path / RUNS)
     levels = [k for k, v in e.vary.items() if isinstance(v, list)]  # sampled ones: too many
     click.echo(f"\nMeans per scenario and design point:\n{sweep_table(runs, levels)}")
+    click.echo("\nStill active (not yet silent) on day N, share of groups [95% interval];\n"
+               "median lifetime in days ('>': longer than the run):\n"
+               f"{survival_table(runs, levels)}")
     click.echo(f"\nResults: {_shown(result.path)}/ ({RUNS}, {DAILY}, manifest.json)")
 
 

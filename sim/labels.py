@@ -33,6 +33,13 @@ def _share(words: str) -> Label:
 LABELS: dict[str, Label] = {
     # per-run outcomes (runs.parquet)
     "days": Label("days simulated", "days"),
+    "invited": Label("people invited", "people"),
+    "lifetime": Label("group lifetime: days until it fell silent", "days"),
+    "lifetime_censored": _share("groups still active when the run ended"),
+    "active_day_30": _share("groups still active on day 30"),
+    "active_day_60": _share("groups still active on day 60"),
+    "active_day_90": _share("groups still active on day 90"),
+    "active_day_180": _share("groups still active on day 180"),
     "time_to_silence": Label("days until the group fell silent", "days"),
     "silent": _share("runs fallen silent"),
     "retention_d90": _share("activity kept at day 90, of its peak"),
@@ -87,7 +94,9 @@ SHORT: dict[str, str] = {
     "messages": "messages", "ever_spoken_share": "ever spoken %", "mean_trust": "trust 0-1",
     "members_d90": "members day 90", "active_members_d30": "posted day 30",
     "active_members_d90": "posted day 90", "mean_trust_final": "trust 0-1",
-    "retention_d90": "kept day 90 %",
+    "retention_d90": "kept day 90 %", "invited": "invited", "lifetime": "lifetime days",
+    "active_day_30": "active day 30 %", "active_day_60": "active day 60 %",
+    "active_day_90": "active day 90 %", "active_day_180": "active day 180 %",
 }
 
 _SUFFIX = re.compile(r"^(?P<base>.+?)_(?:d(?P<day>\d+)|(?P<final>final))$")

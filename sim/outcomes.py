@@ -37,9 +37,11 @@ DAILY_COLUMNS: dict[str, str] = {
     "revenue": "entry fees and sales so far, yuan (cumulative)",
     "cost": "the operator's spending so far, yuan (cumulative)",
 }
+SURVIVAL_DAYS = (30, 60, 90, 180)  # "still active at day N" columns of every run
 # per-run outcomes derived from a run's days (summarize_runs), in their column order
 RUN_COLUMNS: dict[str, str] = {
     "days": "days simulated",
+    "invited": "people invited over the run (at launch, recruited, referred)",
     "time_to_silence": "days until the 7-day mean of messages fell below 20% of its peak (NaN: "
                        "not within the run)",
     "silent": "whether the run fell silent within its days",
@@ -69,6 +71,12 @@ RUN_COLUMNS: dict[str, str] = {
     "revenue": "entry fees and sales, yuan",
     "cost": "the operator's spending, yuan",
     "return_on_cost": "(revenue - cost) / cost (NaN when nothing was spent)",
+    **{f"active_day_{d}": f"1 if the group was still active on day {d} (not yet silent), 0 if "
+                          f"not; NaN when the run is shorter than {d} days" for d in SURVIVAL_DAYS},
+    "lifetime": "days the group stayed active: days until silence, or the run length when it "
+                "never fell silent (then censored)",
+    "lifetime_censored": "whether the lifetime is censored: the group was still active when "
+                         "the run ended",
 }
 GROUP_COLUMNS = ("members", "active_members", "messages", "ever_spoken_share", "mean_trust")
 
@@ -233,6 +241,38 @@ def record_groups(state: State) -> dict[str, np.ndarray]:
     return {k: np.asarray(v)[rows] for k, v in cols.items()}
 
 
+def lifetime(daily_messages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Days each run's group stayed active, and whether that is censored, from (runs x days)
+    daily messages.
+
+    "Active" is the model's silence definition turned around (:func:`sim.metrics.
+    time_to_silence_rows`: the 7-day mean of messages falls below 20% of its peak): a group is
+    active on days 1 .. lifetime and silent from day lifetime + 1. A run that never fell silent
+    has lifetime = its length, censored (it may live on); a run with no message at all was never
+    active (lifetime 0, not censored). Changing the silence definition changes this with it.
+    """
+    msgs = np.atleast_2d(np.asarray(daily_messages, dtype=np.float64))
+    silence = metrics.time_to_silence_rows(msgs)
+    never_spoke = msgs.sum(axis=1) <= 0
+    censored = ~np.isfinite(silence) & ~never_spoke
+    life = np.where(np.isfinite(silence), silence, msgs.shape[1]).astype(np.float64)
+    return np.where(never_spoke, 0.0, life), censored
+
+
+def active_at(life: np.ndarray, days: np.ndarray | int, day: int) -> np.ndarray:
+    """Still active on ``day`` (1 = the first day): 1.0 or 0.0, NaN when the run is shorter than
+    ``day`` days (so a run cut at day 60 says nothing about day 90).
+
+    Args:
+        life: lifetimes from :func:`lifetime` (days; a censored one equals the run length).
+        days: each run's length in days.
+        day: the day asked about.
+    """
+    life = np.asarray(life, dtype=np.float64)
+    known = np.asarray(days) >= day
+    return np.where(known, (life >= day).astype(np.float64), np.nan)
+
+
 def summarize_runs(daily: pd.DataFrame, state: State) -> pd.DataFrame:
     """Per-run outcomes derived from the daily table and the final state (one row per run).
 
@@ -271,11 +311,13 @@ def summarize_runs(daily: pd.DataFrame, state: State) -> pd.DataFrame:
                             minlength=n) / early_rows
         lurkers = np.bincount(m.run, weights=m.messages == 0, minlength=n) / joined_rows
     cost, revenue = at("cost", days - 1), at("revenue", days - 1)
+    life, censored = lifetime(msgs)
     with np.errstate(invalid="ignore", divide="ignore"):
         roc = np.where(cost > 0, (revenue - cost) / cost, np.nan)
     table = pd.DataFrame({
         "run": np.arange(n),
         "days": days,
+        "invited": state.run_invited.copy(),
         "time_to_silence": silence,
         "silent": np.isfinite(silence),
         "retention_d90": kept,
@@ -305,10 +347,14 @@ def summarize_runs(daily: pd.DataFrame, state: State) -> pd.DataFrame:
         "revenue": revenue,
         "cost": cost,
         "return_on_cost": roc,
+        **{f"active_day_{d}": active_at(life, days, d) for d in SURVIVAL_DAYS},
+        "lifetime": life,
+        "lifetime_censored": censored,
     })
     assert list(table.columns[1:]) == list(RUN_COLUMNS), "RUN_COLUMNS must list these columns"
     return table
 
 
-__all__ = ["DAILY_COLUMNS", "GROUP_COLUMNS", "RUN_COLUMNS", "record_day", "record_groups", "tally",
-           "summarize_runs", "top_share_by_run"]
+__all__ = ["DAILY_COLUMNS", "GROUP_COLUMNS", "RUN_COLUMNS", "SURVIVAL_DAYS", "active_at",
+           "lifetime", "record_day", "record_groups", "summarize_runs", "tally",
+           "top_share_by_run"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import UserError, UserErrors, closest
 
@@ -52,6 +52,10 @@ class Params(BaseModel):
     group_size: int = P(200, "people", 1, 5000, "P12 (150-200 best), P19 (200+)",
                         "people invited into each group at launch; the threshold decides who joins",
                         "groups")
+    members_target: int = P(0, "members", 0, 100_000,
+                            "assumption; computed from the joining rule (sim/invitations.py)",
+                            "members wanted in each group (0 = off): sets group_size to the "
+                            "invitations that many joiners need", "groups")
     launch_interval: int = P(0, "days", 0, 365, "assumption",
                              "days between the launches of successive groups", "groups")
     platform_cap: int = P(500, "members", 2, 100_000, "P12 (WeChat and QQ cap groups at 500)",
@@ -365,6 +369,32 @@ class Params(BaseModel):
                        "buying chance of a D-class member (neither able nor willing), relative to "
                        "A", "payment")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _invitations_for_target(cls, data: Any) -> Any:
+        """With ``members_target`` > 0, ``group_size`` becomes the invitations that give that many
+        joiners in expectation (sim/invitations.py); a ``group_size`` given with it is replaced."""
+        if not isinstance(data, dict) or not data.get("members_target"):
+            return data
+        target = data["members_target"]
+        if not isinstance(target, int) or isinstance(target, bool) or target < 0:
+            return data  # the field's own check reports it
+        from sim.invitations import invitations_for
+
+        rest = cls(**{**data, "members_target": 0, "group_size": 1})
+        if target > rest.platform_cap:
+            raise ValueError(f"members_target = {target} is more than a group can hold "
+                             f"(platform_cap = {rest.platform_cap} members): ask for at most "
+                             f"{rest.platform_cap}, or more groups with n_groups")
+        size = invitations_for(target, rest)
+        most = cls.model_fields["group_size"].metadata
+        limit = next(m.le for m in most if hasattr(m, "le"))
+        if size > limit:
+            raise ValueError(f"members_target = {target} needs {size} invitations per group "
+                             f"(about {target / size:.1%} of invitees join under this fee or "
+                             f"test), more than group_size allows ({limit})")
+        return {**data, "group_size": size}
+
 
 PARAM_NAMES: tuple[str, ...] = tuple(Params.model_fields)
 _MEASURED = {name for name, f in Params.model_fields.items() if f.annotation in (int, float)}
@@ -424,8 +454,9 @@ def resolve(overrides: dict[str, Any] | None = None, source: str = "parameters")
         bad = dict.fromkeys(str(e["loc"][0]) for e in err.errors() if e["loc"])
         mistakes += [UserError(f"{source}: parameter '{key}' = {toml_value(overrides.get(key))} "
                                f"is not allowed: expected {_expected(key)}") for key in bad]
-        if not bad:  # a mistake of the whole set, not of one key
-            mistakes.append(UserError(f"{source}: {err.errors()[0]['msg']}"))
+        if not bad:  # a check across parameters (members_target): its own words
+            mistakes.append(UserError(
+                f"{source}: {err.errors()[0]['msg'].removeprefix('Value error, ')}"))
     if len(mistakes) == 1:
         raise mistakes[0]
     if mistakes:

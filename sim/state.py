@@ -184,6 +184,7 @@ class State:
         self.run_churned = np.zeros(n, dtype=np.int64)
         self.run_kicked = np.zeros(n, dtype=np.int64)
         self.run_joined = np.zeros(n, dtype=np.int64)
+        self.run_invited = np.zeros(n, dtype=np.int64)  # invitations sent (outcomes: invited)
         self.run_groups = np.zeros(n, dtype=np.int64)  # groups made so far (next local id)
         self.run_conversions = np.zeros(n, dtype=np.int64)
         # the day's aggregates, written by one phase and read by later ones the same day

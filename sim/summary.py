@@ -13,12 +13,12 @@ from sim import labels
 # columns of the daily table printed by ``commsim run`` (headings from sim/labels.py)
 DAILY_SHOWN = ("members", "active_members", "messages", "ever_spoken_share", "mean_trust", "cost")
 # per-run outcomes printed by ``commsim run``
-RUNS_SHOWN = ("members_final", "joined", "active_members_d30", "active_members_d90",
+RUNS_SHOWN = ("invited", "joined", "members_final", "active_members_d30", "active_members_d90",
               "ever_spoken_share_final", "time_to_silence", "total_messages", "mean_trust_final",
               "revenue", "cost")
 # "silent" is the share of runs that fell silent; time_to_silence is the mean over those runs
-SWEEP_SHOWN = ("members_final", "ever_spoken_share_final", "silent", "time_to_silence",
-               "total_messages", "revenue", "cost")
+SWEEP_SHOWN = ("invited", "joined", "members_final", "ever_spoken_share_final", "silent",
+               "time_to_silence", "total_messages", "revenue", "cost")
 MAX_ROWS = 40
 
 
@@ -111,3 +111,54 @@ def sweep_table(runs: pd.DataFrame, varied: list[str]) -> str:
             + labels.small_print(shown))
     return text + "\n" + textwrap.fill(note, 100, initial_indent="  (",
                                         subsequent_indent="   ") + ")"
+
+
+def _survival_days(runs: pd.DataFrame) -> list[int]:
+    from sim.outcomes import SURVIVAL_DAYS
+
+    return [d for d in SURVIVAL_DAYS
+            if f"active_day_{d}" in runs and runs[f"active_day_{d}"].notna().any()]
+
+
+def survival_lines(runs: pd.DataFrame) -> str:
+    """For ``commsim run``: the share of groups still active on day 30/60/90/180 and the median
+    lifetime, with 95% intervals (sim/survival.py says how they are computed)."""
+    from sim.survival import median_lifetime, share_active
+
+    if "lifetime" not in runs:
+        return "(no survival outcomes in these runs)"
+    lines = ["Still active (not yet silent), share of groups:"]
+    for day in _survival_days(runs):
+        lines.append(f"  on day {day:<4} {share_active(runs[f'active_day_{day}']).text()}")
+    censored = runs["lifetime_censored"].to_numpy(bool)
+    median = median_lifetime(runs["lifetime"], censored)
+    lines.append(f"Group lifetime (days until silence), median: {median.text()}; "
+                 f"{int(censored.sum())} of {len(runs)} groups still active when the run ended "
+                 f"(their lifetime is cut there: censored)")
+    return "\n".join(lines)
+
+
+def survival_table(runs: pd.DataFrame, varied: list[str]) -> str:
+    """For ``commsim sweep``: per scenario and level of ``varied``, the share of groups still
+    active on day N [95% interval] and the median lifetime (invited and joined members are in
+    :func:`sweep_table`)."""
+    from sim.survival import median_lifetime, share_active
+
+    if "lifetime" not in runs:
+        return "(no survival outcomes in these runs)"
+    keys = ["scenario", *[v for v in varied if v in runs]]
+    days = _survival_days(runs)
+    rows = {}
+    for key, group in runs.groupby(keys, sort=False):
+        row = {"runs": len(group)}
+        for day in days:
+            s = share_active(group[f"active_day_{day}"])
+            row[f"active day {day}"] = f"{s.share:.0%} [{s.low * 100:.0f}-{s.high:.0%}]"
+        m = median_lifetime(group["lifetime"], group["lifetime_censored"].to_numpy(bool))
+        row["median lifetime (days)"] = (f">{m.days:.0f}" if m.more_than else f"{m.median:.0f}")
+        rows[key] = row
+        if len(rows) >= MAX_ROWS:
+            break
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.names = keys
+    return table.to_string()

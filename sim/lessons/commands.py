@@ -54,6 +54,7 @@ def lesson_command(name: str, html_path: Path | None, assignments: tuple[str, ..
 
     get_lesson(name)  # an unknown name fails before the --set values are judged
     overrides = parse_assignments(assignments, source=f"lesson '{name}': --set")
+    check_output(html_path, "--html", force)  # before the runs, so that nothing is wasted
     prepare_engine()
     result = run_lesson(name, overrides, replicates)
     click.echo(render_text(result))

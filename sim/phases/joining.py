@@ -53,6 +53,7 @@ def _send(state: State, day: int, group: np.ndarray, key: np.ndarray, person_key
           referrer: np.ndarray) -> None:
     g = state.groups
     run = g.run[group]
+    state.run_invited += np.bincount(run, minlength=state.n_runs)
     delay = geometric0(uniform(state.run_keys, run, key, Stream.INVITE_DELAY, day),
                        state.p.join_delay[run])
     state.invites.append(run=run, group=group, key=key, person_key=person_key, day=day + delay,

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
+from sim.errors import UserError
 from sim.files import check_output, write_with
-from sim.report.compare import RESAMPLES, compare, default_outcomes, parse_at
+from sim.report.compare import RESAMPLES, compare, default_outcomes, head_to_head, parse_at
 from sim.report.results import open_results
 from sim.report.text import compare_text, sensitivity_text
 
@@ -43,6 +44,10 @@ def check_png_folder(folder: Path) -> None:
 @click.command("compare")
 @click.argument("results", type=click.Path(path_type=Path))
 @click.option("--baseline", help="Reference scenario [default: the experiment's baseline].")
+@click.option("--a", "arm_a", metavar="SCENARIO",
+              help="Head to head: this scenario (A) ...")
+@click.option("--b", "arm_b", metavar="SCENARIO",
+              help="... against this one (B); the table names both, and gives A - B.")
 @click.option("--at", "at", multiple=True, metavar="KEY=VALUE",
               help="Reference design point of the baseline (repeat per varied parameter) "
                    "[default: the first point].")
@@ -60,9 +65,10 @@ def check_png_folder(folder: Path) -> None:
               help="Seed of the bootstrap.")
 @click.option("--partial", is_flag=True, help=PARTIAL_HELP)
 @click.option("--force", is_flag=True, help=FORCE_HELP)
-def compare_command(results: Path, baseline: str | None, at: tuple[str, ...], same_point: bool,
-                    outcomes: tuple[str, ...], out: Path | None, unpaired: bool, resamples: int,
-                    seed: int, partial: bool, force: bool) -> None:
+def compare_command(results: Path, baseline: str | None, arm_a: str | None, arm_b: str | None,
+                    at: tuple[str, ...], same_point: bool, outcomes: tuple[str, ...],
+                    out: Path | None, unpaired: bool, resamples: int, seed: int,
+                    partial: bool, force: bool) -> None:
     """Effects of every scenario and setting against the baseline, with 95% intervals.
 
     Runs with the same seed are paired (common random numbers): the effect is the mean of the
@@ -72,12 +78,23 @@ def compare_command(results: Path, baseline: str | None, at: tuple[str, ...], sa
     Examples:
       commsim compare results/smoke-20250101T000000Z
       commsim compare results/shills --at shills=0 --outcome total_messages,churned
+      commsim compare results/playbook --a shills --b fee_99
     """
     check_output(out, "-o", force)
     r = open_results(results, partial=partial)
+    names = None
+    if arm_a or arm_b:
+        if not (arm_a and arm_b):
+            raise UserError("--a and --b go together: name both scenarios, e.g. --a shills "
+                            "--b fee_99")
+        if baseline:
+            raise UserError(f"--baseline {baseline} and --a/--b contradict each other: --b is "
+                            "the reference of a head-to-head comparison")
+        baseline, names = head_to_head(r, arm_a, arm_b)[1], (arm_a, arm_b)
     point = parse_at(r, at) if at else None
     table = compare(r, _outcomes(outcomes), baseline, point, same_point or None,
-                    paired=not unpaired, resamples=resamples, seed=seed)
+                    paired=not unpaired, resamples=resamples, seed=seed,
+                    only=arm_a if names else None)
     notes = []
     if not _outcomes(outcomes):
         skipped = default_outcomes(r)[1]
@@ -88,7 +105,7 @@ def compare_command(results: Path, baseline: str | None, at: tuple[str, ...], sa
         notes.append(f"UNFINISHED: {r.missing}")
     out = out or r.path / ("compare-unpaired.csv" if unpaired else "compare.csv")
     write_with(out, lambda tmp: table.to_csv(tmp, index=False), "-o")
-    click.echo(compare_text(table, resamples, seed, notes))
+    click.echo(compare_text(table, resamples, seed, notes, names))
     click.echo(f"\nWritten: {_shown(out)}")
 
 

@@ -28,10 +28,15 @@ import pandas as pd
 from sim.errors import UserError, closest
 from sim.report.results import Results, check_outcomes, fmt_value
 
-DEFAULT_OUTCOMES = ("time_to_silence", "silent", "ever_spoken_share_d14", "ever_spoken_share_d90",
+DEFAULT_OUTCOMES = ("active_day_30", "active_day_60", "active_day_90", "active_day_180",
+                    "time_to_silence", "silent", "ever_spoken_share_d14", "ever_spoken_share_d90",
                     "active_members_d30", "active_members_d90", "total_messages", "churned",
-                    "revenue", "cost", "return_on_cost")
+                    "joined", "revenue", "cost", "return_on_cost")
 LABELS = {
+    **{f"active_day_{d}": f"share of groups still active on day {d}" for d in (30, 60, 90, 180)},
+    "lifetime": "group lifetime (days, up to run length)",
+    "invited": "people invited",
+    "joined": "members who joined",
     "time_to_silence": "time to silence (days, up to run length)",
     "silent": "share of runs fallen silent (0-1)",
     "ever_spoken_share_d14": "ever-spoken share, day 14 (0-1)",
@@ -229,6 +234,22 @@ def pairings(results: Results, baseline: str | None = None, at: int | None = Non
 
 # -- the table ------------------------------------------------------------------------------------
 
+def head_to_head(results: Results, a: str, b: str) -> tuple[str, str]:
+    """Check the two arms of ``compare --a A --b B``: two different scenarios of the folder.
+
+    Raises:
+        UserError: an arm that is not a scenario of the folder, or the same arm twice.
+    """
+    scenarios = results.scenarios
+    for flag, name in (("--a", a), ("--b", b)):
+        if name not in scenarios:
+            raise UserError(f"{flag} {name}: not a scenario of {results.path}"
+                            f"{closest(name, scenarios)}; its scenarios: {', '.join(scenarios)}")
+    if a == b:
+        raise UserError(f"--a and --b are both '{a}': name two different scenarios")
+    return a, b
+
+
 def _values(runs: pd.DataFrame, outcome: str) -> pd.Series:
     if outcome == "time_to_silence":  # censored at the run length: restricted mean
         return runs[outcome].astype(float).fillna(runs["days"].astype(float))
@@ -252,7 +273,7 @@ def default_outcomes(results: Results) -> tuple[list[str], list[str]]:
 
 def compare(results: Results, outcomes: list[str] | None = None, baseline: str | None = None,
             at: int | None = None, same_point: bool | None = None, paired: bool = True,
-            resamples: int = RESAMPLES, seed: int = 0) -> pd.DataFrame:
+            resamples: int = RESAMPLES, seed: int = 0, only: str | None = None) -> pd.DataFrame:
     """The effect of every setting against its reference on each outcome, one row each.
 
     Args:
@@ -264,6 +285,7 @@ def compare(results: Results, outcomes: list[str] | None = None, baseline: str |
         paired: pair runs by seed (common random numbers); False resamples each arm alone.
         resamples: bootstrap resamples.
         seed: seed of the bootstrap.
+        only: compare only this scenario with the reference (head to head: ``--a``).
 
     Returns:
         Columns: scenario, the varied parameters, setting, reference, outcome, label,
@@ -281,6 +303,8 @@ def compare(results: Results, outcomes: list[str] | None = None, baseline: str |
     cells = {key: g.set_index("seed") for key, g in runs.groupby(["scenario", "point"])}
     rows = []
     for (scenario, p), (base, q) in pairings(results, baseline, at, same_point):
+        if only is not None and scenario != only:
+            continue
         arm, ref = cells[(scenario, p)], cells[(base, q)]
         seeds = arm.index.intersection(ref.index)
         pa, pb = arm.loc[seeds], ref.loc[seeds]  # replicate r with replicate r

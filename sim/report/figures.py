@@ -168,6 +168,46 @@ def participation(results: Results) -> Panel | None:
                  style(fig, 460))
 
 
+def lifetimes(results: Results) -> Panel | None:
+    """Kaplan-Meier curves of group lifetime per setting (the share of groups still active on
+    each day, with a 95% band), and the share still active on day 30/60/90/180 in the legend."""
+    from sim.survival import kaplan_meier, median_lifetime, share_active
+
+    runs = results.runs
+    if not {"lifetime", "lifetime_censored"} <= set(runs):
+        return None
+    groups, pooled = run_groups(results)
+    by_id = runs.set_index("run_id")
+    fig = go.Figure()
+    for i, (name, ids) in enumerate(groups):
+        r = by_id.loc[ids]
+        censored = r["lifetime_censored"].to_numpy(bool)
+        days, share, low, high = kaplan_meier(r["lifetime"], censored)
+        median = median_lifetime(r["lifetime"], censored)
+        shown = [f"day {d}: {share_active(r[f'active_day_{d}']).share:.0%}"
+                 for d in (30, 90, 180) if f"active_day_{d}" in r
+                 and r[f"active_day_{d}"].notna().any()]
+        legend = f"{name} (median {median.text().split(' (')[0]}; {', '.join(shown)})"
+        fig.add_trace(go.Scatter(x=list(days) + list(days)[::-1], y=list(high) + list(low)[::-1],
+                                 fill="toself", fillcolor=color(i, 0.15), line=dict(width=0),
+                                 hoverinfo="skip", showlegend=False, legendgroup=name))
+        fig.add_trace(go.Scatter(x=days, y=share, mode="lines", line=dict(color=color(i),
+                                                                         shape="hv", width=2),
+                                 name=legend, legendgroup=name,
+                                 hovertemplate="day %{x}: %{y:.0%} still active"))
+    fig.update_xaxes(title_text="day since launch", range=[0, results.days])
+    fig.update_yaxes(title_text="share of groups still active", range=[0, 1.02],
+                     tickformat=".0%")
+    caption = ("Kaplan-Meier curve of group lifetime (lifelines): the share of groups (runs) "
+               "still active, i.e. not yet silent (the 7-day mean of messages above 20% of its "
+               "peak), on each day, with its 95% band. Groups still active at the end of the run "
+               "are censored there. The legend gives the median lifetime and the share still "
+               "active on days 30, 90 and 180.")
+    if pooled:
+        caption += " Design points are pooled within each scenario."
+    return Panel("lifetime", "How long groups stay active", caption, style(fig, 460))
+
+
 def _grid(n: int) -> tuple[int, int]:
     cols = 1 if n == 1 else 2
     return -(-n // cols), cols

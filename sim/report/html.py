@@ -23,6 +23,7 @@ from sim.report.figures import (
     Panel,
     cost_effect,
     forest,
+    lifetimes,
     participation,
     run_groups,
     time_course,
@@ -103,6 +104,7 @@ def build(results: Results, progress: bool | None = None) -> Report:
             "% of present members",
             "Share of the members present that day who have posted at least once: "
             "how far participation spreads beyond the few who start talking."))),
+        ("how long groups stay active", lambda: made.append(lifetimes(results))),
         ("participation", lambda: made.append(participation(results))),
         ("forest plot", lambda: made.append(forest(effects, order)
                                             if effects is not None else None)),
@@ -117,7 +119,7 @@ def build(results: Results, progress: bool | None = None) -> Report:
         for what, step in bar:
             bar.set_postfix_str(what)
             step()
-    effects_forest = made[3]
+    effects_forest = made[4]
     if effects is not None and effects_forest is None:
         notes.append(f"Forest plot left out: {effects['setting'].nunique()} settings are too many "
                      "to read one by one; see the response curves and compare.csv.")

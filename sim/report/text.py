@@ -30,7 +30,8 @@ def _num(value: float, digits: int, sign: bool = False) -> str:
     return f"{float(value):{'+' if sign else ''},.{digits}f}"
 
 
-def compare_text(table: pd.DataFrame, resamples: int, seed: int, notes: list[str]) -> str:
+def compare_text(table: pd.DataFrame, resamples: int, seed: int, notes: list[str],
+                 names: tuple[str, str] | None = None) -> str:
     """The comparison table grouped by setting, with how to read it and its caveats.
 
     Args:
@@ -38,11 +39,15 @@ def compare_text(table: pd.DataFrame, resamples: int, seed: int, notes: list[str
         resamples: bootstrap resamples used.
         seed: bootstrap seed used.
         notes: extra lines printed at the end (skipped outcomes, missing runs).
+        names: (A, B) of a head-to-head comparison: columns named after the arms, A - B.
     """
     paired = bool(table["paired"].iloc[0])
     how = ("the mean of the differences between runs with the same seed (paired: common random "
            "numbers)" if paired else "the difference of the arms' means (unpaired)")
-    lines = [f"Effects: scenario - baseline, {how}; {LEVEL:.0%} percentile bootstrap interval "
+    a_name, b_name = names or ("scenario", "baseline")
+    width = max(11, min(24, max(len(a_name), len(b_name)) + 2))
+    heads = (a_name, b_name) if names else (b_name, a_name)  # head to head: A first
+    lines = [f"Effects: {a_name} - {b_name}, {how}; {LEVEL:.0%} percentile bootstrap interval "
              f"({resamples:,} resamples, seed {seed}). '~' marks an interval that includes zero."]
     digits = {o: (2 if o == "return_on_cost" else decimals(
         pd.concat([g["baseline_mean"], g["scenario_mean"], g["difference"]])))
@@ -51,8 +56,9 @@ def compare_text(table: pd.DataFrame, resamples: int, seed: int, notes: list[str
     for (setting, reference), group in groups[:MAX_COMPARISONS]:
         n = int(group["pairs"].max())
         lines += ["", f"{setting}  vs  {reference}  ({n} {'pairs' if paired else 'runs'})",
-                  f"  {'outcome':<{LABEL_WIDTH}}{'baseline':>11}{'scenario':>11}"
-                  f"{'difference':>12}  {LEVEL:.0%} interval"]
+                  f"  {'outcome':<{LABEL_WIDTH}}"
+                  + "".join(f"{h[:width - 1]:>{width}}" for h in heads)
+                  + f"{'difference':>12}  {LEVEL:.0%} interval"]
         for row in group.itertuples(index=False):
             d = digits[row.outcome]
             interval = f"[{_num(row.ci_low, d, True)}, {_num(row.ci_high, d, True)}]"
@@ -60,13 +66,16 @@ def compare_text(table: pd.DataFrame, resamples: int, seed: int, notes: list[str
             extra = ""
             if row.outcome == "time_to_silence":
                 extra = (f"\n    (never silent: {int(row.never_silent_baseline)} of "
-                         f"{row.runs_baseline} baseline runs, {int(row.never_silent_scenario)} "
-                         f"of {row.runs_scenario} scenario runs)")
+                         f"{row.runs_baseline} {b_name} runs, {int(row.never_silent_scenario)} "
+                         f"of {row.runs_scenario} {a_name} runs)")
             elif row.pairs < n:
                 extra = f"  ({row.pairs} with values)"
-            lines.append(f"  {row.label:<{LABEL_WIDTH}}{_num(row.baseline_mean, d):>11}"
-                         f"{_num(row.scenario_mean, d):>11}{_num(row.difference, d, True):>12}"
-                         f"  {interval:<18}{mark}".rstrip() + extra)
+            means = (row.scenario_mean, row.baseline_mean) if names else (
+                row.baseline_mean, row.scenario_mean)
+            lines.append(f"  {row.label:<{LABEL_WIDTH}}"
+                         + "".join(f"{_num(v, d):>{width}}" for v in means)
+                         + f"{_num(row.difference, d, True):>12}  {interval:<18}{mark}".rstrip()
+                         + extra)
     if len(groups) > MAX_COMPARISONS:
         lines += ["", f"... {len(groups) - MAX_COMPARISONS} more settings in the CSV"]
     lines.append("")
