@@ -196,19 +196,27 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
 @click.option("--out", type=click.Path(path_type=Path),
               help="Results folder [default: results/<scenario>-<UTC time>].")
 @click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
+@click.option("--record", metavar="TABLES",
+              help="Also write per-member and per-group tables: members, groups or "
+                   "members,groups (members.parquet, groups.parquet).")
 @click.pass_context
 def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, replicates: int,
-        sets: tuple[str, ...], every: int, out: Path | None, force: bool) -> None:
+        sets: tuple[str, ...], every: int, out: Path | None, force: bool,
+        record: str | None) -> None:
     """Run a scenario (a name or a .toml file) and print its days and outcomes.
 
     \b
     Examples:
       commsim run baseline
       commsim run fee_99 --replicates 10 --set entry_fee=199 --set shill_roles=expert
+      commsim run baseline --days 455 --record members,groups --out results/facts
     """
+    from sim.records import parse_records
+
+    kept = parse_records(record, "--record")
     s = load_scenario(scenario, _dirs(ctx))
     s = with_overrides(s, dict(parse_assignment(text) for text in sets))
-    experiment = single_run(s, replicates, days, seed)
+    experiment = single_run(s, replicates, days, seed, kept)
     out = out or default_out(s.name)
     result = run_experiment(experiment, out, ctx.obj.get("command", ["commsim"]), workers=1,
                             force=force, progress=False)
@@ -217,7 +225,8 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
                f"{experiment.seed}, in {result.seconds:.1f} s")
     click.echo(f"\nDaily means across runs:\n{daily_table(daily, every)}")
     click.echo(f"\nOutcomes across runs:\n{runs_table(runs)}")
-    click.echo(f"\nResults: {_shown(result.path)}/ ({RUNS}, {DAILY}, manifest.json)")
+    extra = "".join(f", {name}.parquet" for name in kept)
+    click.echo(f"\nResults: {_shown(result.path)}/ ({RUNS}, {DAILY}{extra}, manifest.json)")
 
 
 @cli.command()

@@ -10,6 +10,7 @@ An experiment file (``experiments/<name>.toml``) holds::
     days = 180                                # run length (default: the scenarios' days)
     seed = 0                                  # master seed
     outcomes = ["joined", "cost"]             # per-run outcome columns kept (default: all)
+    record = ["members", "groups"]            # also write members.parquet, groups.parquet
     method = "sobol"                          # "sobol"/"morris": a SALib design of the ranges
     sampler = "lhs"                           # "lhs" or "sobol", for ranges in [vary]
     samples = 32
@@ -59,7 +60,7 @@ from sim.scenarios import (
 )
 
 EXPERIMENT_KEYS = ("name", "description", "scenarios", "baseline", "vary", "sampler", "samples",
-                   "replicates", "days", "seed", "outcomes", "method")
+                   "replicates", "days", "seed", "outcomes", "method", "record")
 RANGE_KEYS = ("low", "high")
 SAMPLERS = ("lhs", "sobol")
 METHODS = ("sobol", "morris")
@@ -127,6 +128,7 @@ class Experiment:
     sampler: str | None = None
     samples: int | None = None
     method: str | None = None
+    record: tuple[str, ...] = ()  # opt-in tables of sim/records.py ("members", "groups")
     path: Path | None = None
     _params: dict[tuple[str, int], Params] = field(default_factory=dict, repr=False)
 
@@ -164,13 +166,15 @@ class Experiment:
             "vary": self.vary, "sampler": self.sampler, "samples": self.samples,
             "method": self.method, "replicates": self.replicates, "days": self.days,
             "seed": self.seed, "outcomes": self.outcomes, "points": self.points,
-            "n_runs": self.n_runs})
+            "n_runs": self.n_runs, "record": list(self.record)})
 
     def fingerprint(self) -> str:
         """A hash of everything that decides the results: scenarios' parameters, design, seeds."""
         data = {"scenarios": {s.name: s.params.model_dump() for s in self.scenarios},
                 "points": self.points, "replicates": self.replicates, "days": self.days,
                 "seed": self.seed, "outcomes": self.outcomes}
+        if self.record:  # only when asked, so older folders keep their fingerprint
+            data["record"] = list(self.record)
         text = json.dumps(jsonable(data), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -346,6 +350,9 @@ def load_experiment(path: str | Path, dirs: Iterable[str | Path] = ()) -> Experi
             raise UserError(f"{where}: outcomes holds unknown outcome '{name}'"
                             f"{closest(name, run_outcome_names())}; known outcomes: "
                             f"{', '.join(run_outcome_names())}")
+    from sim.records import parse_records
+
+    record = parse_records(data.get("record"), f"{where}: record")
     seed = expect_int(data, "seed", 0, MAX_SEED, where)
     seed = 0 if seed is None else seed
     vary = expect(data, "vary", dict, where, "a [vary] table of varied parameters") or {}
@@ -358,7 +365,7 @@ def load_experiment(path: str | Path, dirs: Iterable[str | Path] = ()) -> Experi
         points=design(vary, sampler, samples, seed, where, method),
         replicates=replicates or DEFAULT_REPLICATES, days=days, seed=seed,
         outcomes=list(outcomes) if outcomes is not None else None, sampler=sampler,
-        samples=samples, method=method, path=path)
+        samples=samples, method=method, record=record, path=path)
     for scenario in scenarios:  # every scenario x point must resolve before anything runs
         for i in range(len(experiment.points)):
             experiment.params_of(scenario, i)
@@ -366,12 +373,13 @@ def load_experiment(path: str | Path, dirs: Iterable[str | Path] = ()) -> Experi
 
 
 def single_run(scenario: Scenario, replicates: int, days: int | None = None,
-               seed: int | None = None) -> Experiment:
+               seed: int | None = None, record: tuple[str, ...] = ()) -> Experiment:
     """The experiment of ``commsim run``: one scenario, no design, some replicates."""
     return Experiment(name=scenario.name, description=scenario.description,
                       scenarios=[scenario], baseline=scenario.name, vary={}, points=[{}],
                       replicates=replicates, days=days or scenario.days,
-                      seed=scenario.seed if seed is None else seed, path=scenario.path)
+                      seed=scenario.seed if seed is None else seed, record=tuple(record),
+                      path=scenario.path)
 
 
 def list_experiments() -> list[Path]:

@@ -8,6 +8,9 @@
     <out>/runs.parquet         one row per run: run_id, scenario, varied parameters, replicate,
                                seed and the per-run outcomes (merged at the end, by run_id)
     <out>/daily.parquet        run_id, day and the daily outcome columns (by run_id, day)
+    <out>/members.parquet, groups.parquet
+                               only when recorded (``--record members,groups``, sim/records.py):
+                               written per chunk like the others, merged by run_id
 
 A chunk counts as finished only once the manifest lists it, so a sweep killed at any moment
 resumes from the manifest; the final files do not depend on the workers or interruptions.
@@ -187,10 +190,11 @@ class ResultStore:
 
     def forget_unrecorded(self) -> None:
         """Drop chunks that are not both recorded and on disk (killed while being saved)."""
+        kinds = ("runs", "daily", *self.records)
         kept = [c for c in self.manifest["chunks"]
-                if self.part("runs", c["id"]).is_file() and self.part("daily", c["id"]).is_file()]
+                if all(self.part(k, c["id"]).is_file() for k in kinds)]
         self.manifest["chunks"] = kept
-        recorded = {self.part(k, c["id"]).name for c in kept for k in ("runs", "daily")}
+        recorded = {self.part(k, c["id"]).name for c in kept for k in kinds}
         for file in (self.path / PARTS).glob("*"):
             if file.name not in recorded:
                 file.unlink()
@@ -212,6 +216,9 @@ class ResultStore:
         runs = pd.concat([runs, result.runs[kept].reset_index(drop=True)], axis=1)
         _write_atomic(self.part("daily", result.chunk_id),
                       lambda tmp: result.daily.to_parquet(tmp, index=False))
+        for name, table in (result.records or {}).items():
+            _write_atomic(self.part(name, result.chunk_id),
+                          lambda tmp, t=table: t.to_parquet(tmp, index=False))
         _write_atomic(self.part("runs", result.chunk_id),
                       lambda tmp: runs.to_parquet(tmp, index=False))
         self.manifest["chunks"].append({"id": result.chunk_id,
@@ -232,8 +239,26 @@ class ResultStore:
             if kind == "runs" and list(table["run_id"]) != list(range(self.manifest["n_runs"])):
                 raise RuntimeError(f"{self.path}: the chunks do not hold every run once")
             _write_atomic(self.path / name, lambda tmp, t=table: t.to_parquet(tmp, index=False))
+        for name in self.records:
+            self._merge_record(name, chunks)
         self.mark("complete")
         shutil.rmtree(self.path / PARTS, ignore_errors=True)
+
+    @property
+    def records(self) -> tuple[str, ...]:
+        """The opt-in tables this folder records (sim/records.py), from its experiment."""
+        return tuple((self.manifest.get("experiment") or {}).get("record") or ())
+
+    def _merge_record(self, name: str, chunks: list[int]) -> None:
+        # Arrow tables, sorted by run_id (and day): lighter than pandas for the larger tables.
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.concat_tables([pq.read_table(self.part(name, c)) for c in chunks])
+        keys = [("run_id", "ascending")] + ([("group", "ascending"), ("day", "ascending")]
+                                            if "day" in table.column_names else [])
+        table = table.sort_by(keys) if name == "groups" else table.sort_by(keys[:1])
+        _write_atomic(self.path / f"{name}.parquet", lambda tmp: pq.write_table(table, tmp))
 
     def mark(self, status: str) -> None:
         """Record the status (running, complete, interrupted, failed) and the time."""
