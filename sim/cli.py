@@ -327,7 +327,7 @@ def _dask_executor(scheduler: str | None, workers: int | None) -> DaskExecutor:
 # Commands that live beside the feature they serve: each module has a list COMMANDS of click
 # commands. Add a module here when a feature brings commands of its own.
 COMMAND_MODULES: tuple[str, ...] = ("sim.lessons.commands", "sim.report.commands",
-                                     "sim.calibration.commands")
+                                     "sim.calibration.commands", "sim.facts.commands")
 
 
 def add_feature_commands(group: click.Group = cli) -> None:

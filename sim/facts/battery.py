@@ -258,7 +258,8 @@ def compare(source: Source, other: Source, min_messages: int = MIN_MESSAGES) -> 
     for prefix, t in (("a", a), ("b", b)):
         for col in ("value", "low", "high", "n", "note"):
             out[f"{prefix}_{col}"] = t[col].to_numpy()
-    inside = (out["a_value"] >= out["b_low"]) & (out["a_value"] <= out["b_high"])
+    tol = 1e-9  # a 100% share is inside an interval whose top is 100% up to rounding
+    inside = (out["a_value"] >= out["b_low"] - tol) & (out["a_value"] <= out["b_high"] + tol)
     known = np.isfinite(out["a_value"].astype(float)) & np.isfinite(out["b_low"].astype(float))
     out["inside"] = np.where(known, inside, None)
     return out

@@ -74,7 +74,7 @@ def load_source(path: Path, groups_file: Path | None = None) -> Source:
             return load_results(path)
         for name in ("events.csv", "events.csv.gz", "events.parquet"):
             if (path / name).is_file():
-                return load_log(path / name, groups_file)
+                return replace(load_log(path / name, groups_file), name=path.name)
         raise UserError(f"{path}: a folder with neither events.csv nor a results manifest; "
                         "expected an event log or a results folder")
     return load_log(path, groups_file)
@@ -154,7 +154,7 @@ def load_log(path: Path, groups_file: Path | None = None) -> Source:
     observed = read_observed(groups_file) if groups_file is not None else None
     if observed is not None:
         note = f"observation windows from {groups_file.name}"
-    return from_events(events, path.stem.replace(".csv", ""), observed, note)
+    return from_events(events, path.name.split(".")[0], observed, note)
 
 
 def from_events(events: pd.DataFrame, name: str, observed: pd.Series | None = None,
