@@ -15,7 +15,6 @@ current and that the facts the model matches stay matched.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
 import re
@@ -28,6 +27,7 @@ import pandas as pd
 
 from sim.facts import render
 from sim.facts.battery import MIN_MESSAGES, compare, summarise
+from sim.facts.sources import half
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "validation.md"
@@ -36,11 +36,6 @@ LOGS = {"gitter": ("gitter-freecodecamp", "freeCodeCamp Gitter rooms, 2015-2016"
         "slack": ("slack-haskell-jp", "haskell-jp Slack channels, 2017-2026")}
 MODEL = {"scenario": "baseline", "replicates": 200, "days": 455, "seed": 0}
 COMMAND = "python -m sim.validation --data ../shared/data"
-
-
-def half(name: str) -> str:
-    """``A`` or ``B``: the parity of the first byte of the SHA-256 of the group's name."""
-    return "A" if hashlib.sha256(name.encode("utf-8")).digest()[0] % 2 == 0 else "B"
 
 
 def model_source():

@@ -27,6 +27,15 @@ from sim.errors import UserError
 GROUPS_FILE = "groups.csv"
 
 
+def half(name: str) -> str:
+    """``A`` or ``B``: the parity of the first byte of the SHA-256 of the group's UTF-8 name.
+
+    A stable split of a log's groups in two (validation halves, calibration train/test)."""
+    import hashlib
+
+    return "A" if hashlib.sha256(str(name).encode("utf-8")).digest()[0] % 2 == 0 else "B"
+
+
 @dataclass(frozen=True)
 class Source:
     """A source in the common form.
