@@ -150,7 +150,7 @@ def render_doc(data: dict) -> str:
         "",
         "**Halves.** Each log's groups are split by a hash of the name: half A when the first "
         "byte of the SHA-256 of the UTF-8 name is even, half B when odd "
-        "(`sim.validation.half`). Nothing is fitted yet, so both halves are reported as they "
+        "(`sim.facts.sources.half`). Nothing is fitted yet, so both halves are reported as they "
         "are: a fact the model matches on one half but not on the other is not a robust match.",
         "",
     ]
