@@ -50,14 +50,16 @@ def simulate_chunk(params: Sequence[Params], seeds: Sequence[int], days: int,
     group_frames = []
     keep_members, keep_groups = "members" in record, "groups" in record
     group_days: list[dict[str, np.ndarray]] = []
+    operator = records.OperatorTally(state) if keep_members else None
     for day in range(days):
         daily, groups = engine.step(state, record_groups)
         for k, v in daily.items():
             daily_cols[k].append(v)
         if groups is not None:
             group_frames.append(pd.DataFrame({"day": day, **groups}))
-        if keep_members:
+        if operator is not None:
             records.note_posts(state, day)
+            operator.update(state, day)
         if keep_groups:
             group_days.append(records.group_day(state, day))
     # run-major order (all days of run 0, then run 1, ...) by stacking days as columns
@@ -70,7 +72,7 @@ def simulate_chunk(params: Sequence[Params], seeds: Sequence[int], days: int,
               else pd.DataFrame()) if record_groups else None
     kept: dict[str, pd.DataFrame] = {}
     if keep_members:
-        kept["members"] = records.members_table(state)
+        kept["members"] = records.members_table(state, operator)
     if keep_groups:
         cols = {k: np.concatenate([d[k] for d in group_days]) if group_days
                 else np.zeros(0, np.int64) for k in records.GROUP_COLUMNS}

@@ -42,7 +42,8 @@ def test_groups_add_up_to_the_daily_table(recorded):
 
 
 def test_members_agree_with_their_messages_and_days(recorded):
-    m = recorded.records["members"]
+    everyone = recorded.records["members"]
+    m = everyone[everyone["member"] >= 0]
     daily = recorded.daily
     per_run = m.groupby("run")["messages"].sum()
     assert list(per_run) == list(daily.groupby("run")["messages"].sum())
@@ -57,6 +58,21 @@ def test_members_agree_with_their_messages_and_days(recorded):
         last["churned"] + last["kicked"])
     assert list(m[~left].groupby("run").size()) == list(last["members"])
     assert set(m["kind"]) <= {"member", "spammer", "troublemaker"}
+    assert set(everyone.loc[everyone["member"] < 0, "kind"]) <= {"owner", "shill"}
+
+
+def test_operator_accounts_carry_the_operators_posts():
+    params = {"group_size": 60, "shills": 2, "shill_rate": 2.0, "shill_exposure": 0.03,
+              "content_every": 3, "commercial_every": 7}
+    result = run_batch([params, {**params, "shills": 0}], [5, 5], 60, record="members")
+    m = result.records["members"]
+    shills = m[m["kind"] == "shill"]
+    per_run = shills.groupby("run")["messages"].sum().reindex([0, 1], fill_value=0)
+    assert list(per_run) == list(result.daily.groupby("run")["shill_messages"].sum())
+    assert len(shills[shills["run"] == 0]) == 2 and per_run[1] == 0
+    owner = m[m["kind"] == "owner"]
+    assert list(owner["member"]) == [-1, -1]
+    assert (owner["messages"] == 20 + 9).all()  # a post every 3rd day and a sale every 7th
 
 
 def test_record_names_are_checked():

@@ -7,8 +7,8 @@ when present: group, observed_until), else up to the last event of the whole log
 weeks inside the window count; later weeks are censored, never silence.
 
 A *results folder* recorded with ``--record members,groups``: each (run, group) is a group,
-starting on its launch day and observed for the days simulated. Spammers' accounts are left out
-like the bots dropped from real logs; shill and owner posts are not in the records at all.
+starting on its launch day and observed for the days simulated. Spammers' and the operator's
+accounts (owner, shills) are left out like the bots dropped from real logs.
 
 Joins: a log's members are known only when it records joins; then a member who joined is one
 with a ``join`` event in the group. Logs without joins (Gitter) see only posters.
@@ -25,6 +25,7 @@ import pandas as pd
 from sim.errors import UserError
 
 GROUPS_FILE = "groups.csv"
+HUMAN_KINDS = ("member", "troublemaker")  # operator accounts and spammers are left out like bots
 
 
 def half(name: str) -> str:
@@ -115,7 +116,7 @@ def from_records(members: pd.DataFrame, groups: pd.DataFrame, name: str) -> Sour
               .groupby(["group", "week"], as_index=False)["messages"].sum())
     first = groups.assign(g=gid).groupby("g")["day"].min()
     ndays = (day.groupby(gid).max() + 1)
-    m = members[members["kind"] != "spammer"]
+    m = members[members["kind"].isin(HUMAN_KINDS)]
     mg = m[run].astype(str) + "-" + m["group"].astype(str)
     start = mg.map(first).to_numpy()
     frame = pd.DataFrame({
