@@ -128,3 +128,15 @@ def test_a_results_folder_without_records_is_refused(tmp_path, capsys):
     capsys.readouterr()
     assert main(["facts", str(tmp_path / "r")]) == 2
     assert "--record members,groups" in capsys.readouterr().err
+
+
+def test_leaving_hazard_counts_leaves_over_member_weeks_at_risk():
+    rows = [(T0, "g", f"j{k}", "join") for k in range(10)]
+    rows += [(T0 + pd.Timedelta(days=3), "g", f"j{k}", "leave") for k in range(2)]
+    rows += [(T0 + pd.Timedelta(days=d), "g", "j9", "message") for d in range(0, 70, 7)]
+    source = from_events(pd.DataFrame(rows, columns=["time", "group", "member", "event"]), "t")
+    facts = summarise(source, 0).set_index("fact")
+    at_risk = 2 * 3 / 7 + 8 * 1.0  # member-weeks in the first week after joining
+    assert facts.loc["leave_hazard_0_1", "value"] == pytest.approx(2 / at_risk)
+    assert facts.loc["leave_hazard_1_4", "value"] == 0
+    assert facts.loc["ever_post_share", "value"] == pytest.approx(0.1)

@@ -145,6 +145,10 @@ def group_facts(source: Source, min_messages: int = MIN_MESSAGES) -> pd.DataFram
             row["ever_post_share"] = np.nan
         for k in QUIT_K:
             row[f"quit_after_{k}"] = float(np.mean(posted == k)) if posted.size >= 5 else np.nan
+        if source.has_joins and mem is not None:  # leaves and member-weeks per tenure band
+            h = _hazards(mem)
+            for i, (lo, hi) in enumerate(TENURE):
+                row[f"_leaves_{lo}_{hi}"], row[f"_exposure_{lo}_{hi}"] = h[i]
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -191,10 +195,11 @@ def _pooled(per_group: pd.DataFrame, source: Source) -> dict[str, float]:
     for key in ("peak_week", "weeks_to_silence", "cv26", "messages_per_poster", "gini"):
         out[f"spearman_size_{key}"] = (_spearman(size, per_group[key].to_numpy(float))
                                        if len(per_group) else np.nan)
-    if source.has_joins:
-        h = _hazards(source.members[source.members["group"].isin(per_group["group"])])
-        for i, (lo, hi) in enumerate(TENURE):
-            out[f"leave_hazard_{lo}_{hi}"] = h[i, 0] / h[i, 1] if h[i, 1] > 0 else np.nan
+    if source.has_joins and len(per_group):
+        for lo, hi in TENURE:
+            leaves = per_group[f"_leaves_{lo}_{hi}"].sum()
+            exposure = per_group[f"_exposure_{lo}_{hi}"].sum()
+            out[f"leave_hazard_{lo}_{hi}"] = leaves / exposure if exposure > 0 else np.nan
     return out
 
 
@@ -211,9 +216,7 @@ def summarise(source: Source, min_messages: int = MIN_MESSAGES, seed: int = 0
     boots: list[dict[str, float]] = []
     if len(per) >= 5:
         for _ in range(BOOT):
-            pick = per.iloc[rng.integers(0, len(per), len(per))].copy()
-            pick["group"] = pick["group"]
-            boots.append(_pooled(pick, source))
+            boots.append(_pooled(per.iloc[rng.integers(0, len(per), len(per))], source))
     rows = []
     for f in FACTS:
         row = {"fact": f.key, "label": f.label, "unit": f.unit, "summary": f.summary,
