@@ -174,6 +174,20 @@ def render_doc(data: dict) -> str:
             lines.append(f"| {r['label']} | {_cell(r, 'b')} | {_cell(r, 'a')} | {_verdict(r)} | "
                          f"{_verdict(ra)} | {_verdict(rb)} |")
         lines.append("")
+    lines += [
+        "## Caveats", "",
+        "- Slack records a leave only when a member leaves a channel by hand, not when they stop "
+        "reading; the real leaving rates are a floor, and joins from before logging began "
+        "(general, questions, random) are missing.",
+        "- Gitter's archive lacks its twelve largest help rooms, so its rooms are small to "
+        "medium; 175 of them were announced closed on 2016-09-17 and are observed up to then.",
+        "- Real rooms start at their first event; a room opened earlier and quiet until then "
+        "starts later than it was made. A model group starts at its launch, with every invitee "
+        "arriving in its first days.",
+        "- Ranges are those of the real groups (or the interval of a share); the model's own "
+        "spread across its 200 runs is shown but not used for the verdict.",
+        "",
+    ]
     lines += ["## The six seed patterns", "",
               "As `tests/test_patterns.py` measures and judges them at the default parameters "
               "(40 replicates per arm, 180 days).", "",
