@@ -104,3 +104,13 @@ def test_run_record_option(tmp_path, capsys):
     assert not (tmp_path / "r" / "members.parquet").exists()
     assert main(["run", "baseline", "--record", "posts", "--out", str(tmp_path / "s")]) == 2
     assert "--record: unknown record 'posts'" in capsys.readouterr().err
+
+
+def test_the_folder_files_are_the_same_with_and_without_recording(tmp_path, capsys):
+    common = ["run", "baseline", "--replicates", "3", "--days", "20", "--set", "shills=1"]
+    assert main([*common, "--out", str(tmp_path / "plain")]) == 0
+    assert main([*common, "--record", "members,groups", "--out", str(tmp_path / "rec")]) == 0
+    for name in ("daily.parquet", "runs.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "plain" / name),
+                                      pd.read_parquet(tmp_path / "rec" / name))
+    assert not (tmp_path / "plain" / "members.parquet").exists()
