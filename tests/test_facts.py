@@ -140,3 +140,16 @@ def test_leaving_hazard_counts_leaves_over_member_weeks_at_risk():
     assert facts.loc["leave_hazard_0_1", "value"] == pytest.approx(2 / at_risk)
     assert facts.loc["leave_hazard_1_4", "value"] == 0
     assert facts.loc["ever_post_share", "value"] == pytest.approx(0.1)
+
+
+def test_a_folder_of_several_scenarios_needs_one_named(tmp_path, capsys):
+    exp = tmp_path / "two.toml"
+    exp.write_text('name = "two"\nscenarios = ["baseline", "shills"]\nreplicates = 2\n'
+                   'days = 21\nrecord = ["members", "groups"]\n', encoding="utf-8")
+    out = tmp_path / "two"
+    assert main(["sweep", str(exp), "--workers", "1", "--quiet", "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["facts", str(out), "--min-messages", "0"]) == 2
+    assert "choose one with --scenario" in capsys.readouterr().err
+    assert main(["facts", str(out), "--scenario", "shills", "--min-messages", "0"]) == 0
+    assert "two:shills: simulated runs, 2 groups" in capsys.readouterr().out

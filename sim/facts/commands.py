@@ -25,6 +25,8 @@ def _refuse(paths: list[tuple[str, Path | None]], force: bool) -> None:
                    "the events, if it has observed_until].")
 @click.option("--against-groups", type=click.Path(dir_okay=False, path_type=Path),
               help="The same for --against.")
+@click.option("--scenario", metavar="NAME",
+              help="For results folders holding several scenarios: the one to measure.")
 @click.option("--min-messages", type=click.IntRange(0, 10**9), default=20, show_default=True,
               help="Leave out groups with fewer messages (they say little about decay).")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
@@ -35,8 +37,9 @@ def _refuse(paths: list[tuple[str, Path | None]], force: bool) -> None:
               help="Also write the table as a self-contained HTML page.")
 @click.option("--force", is_flag=True, help="Replace --csv, --json and --html if they exist.")
 def facts_command(source: Path, against: Path | None, groups_file: Path | None,
-                  against_groups: Path | None, min_messages: int, csv_path: Path | None,
-                  json_path: Path | None, html_path: Path | None, force: bool) -> None:
+                  against_groups: Path | None, scenario: str | None, min_messages: int,
+                  csv_path: Path | None, json_path: Path | None, html_path: Path | None,
+                  force: bool) -> None:
     """Measure how groups live and die: peak, decay, silence, burstiness, who posts.
 
     SOURCE is an event log (.parquet from commsim import, .csv, .csv.gz, or a folder holding
@@ -55,8 +58,8 @@ def facts_command(source: Path, against: Path | None, groups_file: Path | None,
     from sim.facts.sources import load_source
 
     _refuse([("--csv", csv_path), ("--json", json_path), ("--html", html_path)], force)
-    a = load_source(source, groups_file)
-    b = load_source(against, against_groups) if against is not None else None
+    a = load_source(source, groups_file, scenario)
+    b = load_source(against, against_groups, scenario) if against is not None else None
     described = []
     for s in (a, b):
         if s is None:

@@ -72,8 +72,10 @@ class Source:
         return replace(self, members=m, has_joins=False)
 
 
-def load_source(path: Path, groups_file: Path | None = None) -> Source:
-    """A results folder or an event log (file, or folder holding events.csv)."""
+def load_source(path: Path, groups_file: Path | None = None, scenario: str | None = None
+                ) -> Source:
+    """A results folder (its runs of ``scenario`` when it holds several) or an event log (a
+    file, or a folder holding events.csv)."""
     path = Path(path).expanduser()
     if not path.exists():
         raise UserError(f"{path}: no such file or folder; expected an event log (.parquet, "
@@ -81,7 +83,7 @@ def load_source(path: Path, groups_file: Path | None = None) -> Source:
                         "recorded with --record members,groups")
     if path.is_dir():
         if (path / "manifest.json").is_file() or (path / "daily.parquet").is_file():
-            return load_results(path)
+            return load_results(path, scenario)
         for name in ("events.csv", "events.csv.gz", "events.parquet"):
             if (path / name).is_file():
                 return replace(load_log(path / name, groups_file), name=path.name)
@@ -90,15 +92,32 @@ def load_source(path: Path, groups_file: Path | None = None) -> Source:
     return load_log(path, groups_file)
 
 
-def load_results(path: Path) -> Source:
-    """A results folder with members.parquet and groups.parquet."""
+def load_results(path: Path, scenario: str | None = None) -> Source:
+    """A results folder with members.parquet and groups.parquet (one scenario's runs)."""
+    from sim.errors import closest
+
     missing = [f for f in ("members.parquet", "groups.parquet") if not (path / f).is_file()]
     if missing:
         raise UserError(f"{path}: no {' or '.join(missing)}; facts need per-member and "
                         "per-group records: run again with --record members,groups")
     groups = pd.read_parquet(path / "groups.parquet")
     members = pd.read_parquet(path / "members.parquet")
-    return from_records(members, groups, path.name)
+    name = path.name
+    runs = pd.read_parquet(path / "runs.parquet", columns=["run_id", "scenario"]) if (
+        path / "runs.parquet").is_file() else None
+    names = sorted(runs["scenario"].unique()) if runs is not None else []
+    if scenario is not None and scenario not in names:
+        raise UserError(f"--scenario {scenario}: not in {path}{closest(scenario, names)}; it "
+                        f"holds {', '.join(names) or 'no runs table'}")
+    if scenario is None and len(names) > 1:
+        raise UserError(f"{path} holds the scenarios {', '.join(names)}: choose one with "
+                        "--scenario NAME (their groups are not one population)")
+    if scenario is not None:
+        keep = set(runs.loc[runs["scenario"] == scenario, "run_id"])
+        groups = groups[groups["run_id"].isin(keep)]
+        members = members[members["run_id"].isin(keep)]
+        name = f"{path.name}:{scenario}"
+    return from_records(members, groups, name)
 
 
 def from_records(members: pd.DataFrame, groups: pd.DataFrame, name: str) -> Source:
