@@ -153,3 +153,17 @@ def test_a_folder_of_several_scenarios_needs_one_named(tmp_path, capsys):
     assert "choose one with --scenario" in capsys.readouterr().err
     assert main(["facts", str(out), "--scenario", "shills", "--min-messages", "0"]) == 0
     assert "two:shills: simulated runs, 2 groups" in capsys.readouterr().out
+
+
+def test_the_report_of_a_recorded_folder_has_a_facts_section(tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main(["run", "baseline", "--replicates", "3", "--days", "30", "--record",
+                 "members,groups", "--out", str(out)]) == 0
+    assert main(["report", str(out), "-o", str(tmp_path / "r.html")]) == 0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "How the groups live and die" in page
+    assert "Gini coefficient of messages among posters" in page
+    plain = tmp_path / "p"
+    assert main(["run", "baseline", "--replicates", "2", "--days", "10", "--out", str(plain)]) == 0
+    assert main(["report", str(plain), "-o", str(tmp_path / "p.html")]) == 0
+    assert "How the groups live and die" not in (tmp_path / "p.html").read_text(encoding="utf-8")

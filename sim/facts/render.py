@@ -81,8 +81,34 @@ def to_json(table: pd.DataFrame, sources: list[dict]) -> str:
                       allow_nan=False) + "\n"
 
 
-def to_html(table: pd.DataFrame, title: str, a_name: str, b_name: str | None = None) -> str:
-    """A self-contained page with the facts table."""
+def report_section(path, scenarios: list[str]) -> list[str]:
+    """HTML for ``commsim report``: the facts of each scenario of a results folder recorded with
+    ``--record members,groups``; nothing when the folder has no records."""
+    from pathlib import Path
+
+    from sim.errors import UserError
+    from sim.facts.battery import summarise
+    from sim.facts.sources import load_results
+
+    path = Path(path)
+    if not ((path / "members.parquet").is_file() and (path / "groups.parquet").is_file()):
+        return []
+    out = ["<h2 id='facts'>How the groups live and die (facts)</h2>",
+           "<p class=caption>Week-level facts of every simulated group (each run's group), "
+           "with the definitions used for real logs (<code>commsim facts</code>; "
+           "docs/validation.md): medians with their interquartile range across groups.</p>"]
+    for name in scenarios:
+        try:
+            source = load_results(path, name if len(scenarios) > 1 else None)
+        except UserError as err:
+            out.append(f"<p class=note>{html.escape(str(err))}</p>")
+            continue
+        out += [f"<h3>{html.escape(name)}</h3>", table_html(summarise(source), source.name)]
+    return out
+
+
+def table_html(table: pd.DataFrame, a_name: str, b_name: str | None = None) -> str:
+    """The facts as an HTML table (one source, or two side by side)."""
     e = html.escape
     head = ["fact", "range", a_name] + ([b_name, f"inside {b_name}'s range?"] if b_name else [])
     body = []
@@ -97,11 +123,17 @@ def to_html(table: pd.DataFrame, title: str, a_name: str, b_name: str | None = N
             cells = [cell(r["value"], r["low"], r["high"], r["n"], r["unit"], r["note"])]
         body.append("<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in
                                      [r["label"], SUMMARY_WORDS[r["summary"]], *cells]) + "</tr>")
+    return ("<table><tr>" + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>"
+            + "".join(body) + "</table>")
+
+
+def to_html(table: pd.DataFrame, title: str, a_name: str, b_name: str | None = None) -> str:
+    """A self-contained page with the facts table."""
+    e = html.escape
     return ("<!doctype html><html><head><meta charset='utf-8'><title>" + e(title) +
             "</title><style>body{font-family:sans-serif;margin:2em}table{border-collapse:"
             "collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}</style>"
-            "</head><body><h1>" + e(title) + "</h1><table><tr>" +
-            "".join(f"<th>{e(h)}</th>" for h in head) + "</tr>" + "".join(body) +
-            "</table><p>Weeks count from each group's start (week 1 = its first 7 days); only "
+            "</head><body><h1>" + e(title) + "</h1>" + table_html(table, a_name, b_name) +
+            "<p>Weeks count from each group's start (week 1 = its first 7 days); only "
             "full observed weeks count, so weeks after the end of observation are never taken "
             "for silence. IQR = middle half of the groups.</p></body></html>\n")
