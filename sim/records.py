@@ -74,19 +74,21 @@ def group_day(state: State, day: int) -> dict[str, np.ndarray]:
             "posters": active[rows].astype(np.int64)}
 
 
-def _local(run: np.ndarray) -> np.ndarray:
-    """Each row's number within its run, in row order."""
-    order = np.argsort(run, kind="stable")
+def _local(run: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """Each person's number within its run, in the order of their keys (the keys name people
+    within a run whatever else shares the batch; their row order need not)."""
+    order = np.lexsort((key, run))
     out = np.empty(run.size, np.int64)
     out[order] = ranks(np.bincount(run, minlength=int(run.max()) + 1 if run.size else 0))
     return out
 
 
 def members_table(state: State, operator: OperatorTally | None = None) -> pd.DataFrame:
-    """The ``members`` table of the batch as it stands (run-major: the members in join order,
-    then the operator's accounts)."""
+    """The ``members`` table of the batch as it stands, ordered by run, group, joining day and
+    member number (operator accounts, numbered below zero, first among their group's day-0
+    rows), so that a run's rows are the same whatever batch or chunk it ran in."""
     m, pe = state.members, state.people
-    person_no = _local(pe.run)
+    person_no = _local(pe.run, pe.key)
     gone = m.status == GONE
 
     def nullable(values: np.ndarray, known: np.ndarray) -> pd.Series:
@@ -105,7 +107,9 @@ def members_table(state: State, operator: OperatorTally | None = None) -> pd.Dat
     })
     if operator is not None:
         table = pd.concat([table, operator.table(state)], ignore_index=True)
-    order = np.argsort(table["run"].to_numpy(), kind="stable")
+    # a run's rows by group, join day and member number: the same whatever the batch
+    order = np.lexsort((table["member"].to_numpy(), table["joined_day"].to_numpy(),
+                        table["group"].to_numpy(), table["run"].to_numpy()))
     return table.iloc[order].reset_index(drop=True)
 
 

@@ -250,14 +250,14 @@ class ResultStore:
         return tuple((self.manifest.get("experiment") or {}).get("record") or ())
 
     def _merge_record(self, name: str, chunks: list[int]) -> None:
-        # Arrow tables, sorted by run_id (and day): lighter than pandas for the larger tables.
+        # Arrow tables, lighter than pandas for the larger tables, sorted by their keys.
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         table = pa.concat_tables([pq.read_table(self.part(name, c)) for c in chunks])
-        keys = [("run_id", "ascending")] + ([("group", "ascending"), ("day", "ascending")]
-                                            if "day" in table.column_names else [])
-        table = table.sort_by(keys) if name == "groups" else table.sort_by(keys[:1])
+        keys = ["run_id", "group", "day"] if name == "groups" else ["run_id", "group",
+                                                                    "joined_day", "member"]
+        table = table.sort_by([(k, "ascending") for k in keys])
         _write_atomic(self.path / f"{name}.parquet", lambda tmp: pq.write_table(table, tmp))
 
     def mark(self, status: str) -> None:

@@ -114,3 +114,14 @@ def test_the_folder_files_are_the_same_with_and_without_recording(tmp_path, caps
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "plain" / name),
                                       pd.read_parquet(tmp_path / "rec" / name))
     assert not (tmp_path / "plain" / "members.parquet").exists()
+
+
+def test_recorded_files_do_not_depend_on_the_chunks(tmp_path):
+    path = tmp_path / "rec.toml"
+    path.write_text('name = "rec"\nscenarios = ["baseline", "shills"]\nreplicates = 3\n'
+                    'days = 12\nrecord = ["members", "groups"]\n', encoding="utf-8")
+    e = load_experiment(path)
+    one = run_experiment(e, tmp_path / "a", ["t"], chunk_size=6, progress=False).path
+    many = run_experiment(e, tmp_path / "b", ["t"], chunk_size=2, progress=False).path
+    for name in ("members.parquet", "groups.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(one / name), pd.read_parquet(many / name))
