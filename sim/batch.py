@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import engine, outcomes
+from sim import engine, outcomes, records
 from sim.params import Params, resolve
 from sim.rng import derive_seed
 
@@ -30,6 +30,7 @@ class BatchResult:
     daily: pd.DataFrame
     runs: pd.DataFrame
     groups: pd.DataFrame | None = None
+    records: dict[str, pd.DataFrame] | None = None  # opt-in "members" and "groups" (sim/records.py)
 
 
 def _as_params(p: Params | Mapping[str, Any]) -> Params:
@@ -37,22 +38,32 @@ def _as_params(p: Params | Mapping[str, Any]) -> Params:
 
 
 def simulate_chunk(params: Sequence[Params], seeds: Sequence[int], days: int,
-                   record_groups: bool = False, on_day: Callable[[], None] | None = None
-                   ) -> BatchResult:
+                   record_groups: bool = False, on_day: Callable[[], None] | None = None,
+                   record: Sequence[str] = ()) -> BatchResult:
     """Simulate runs together in one state; ``run`` columns index into ``params``.
 
-    ``on_day`` is called after each simulated day (for a progress bar)."""
+    ``on_day`` is called after each simulated day (for a progress bar). ``record`` names the
+    opt-in tables of :mod:`sim.records` to keep (``members``, ``groups``).
+    """
     state = engine.new_state(list(params), np.array([derive_seed(s) for s in seeds],
                                                    dtype=np.uint64))
     n = len(params)
     daily_cols: dict[str, list[np.ndarray]] = {k: [] for k in outcomes.DAILY_COLUMNS}
     group_frames = []
+    keep_members, keep_groups = "members" in record, "groups" in record
+    group_days: list[dict[str, np.ndarray]] = []
+    operator = records.OperatorTally(state) if keep_members else None
     for day in range(days):
         daily, groups = engine.step(state, record_groups)
         for k, v in daily.items():
             daily_cols[k].append(v)
         if groups is not None:
             group_frames.append(pd.DataFrame({"day": day, **groups}))
+        if operator is not None:
+            records.note_posts(state, day)
+            operator.update(state, day)
+        if keep_groups:
+            group_days.append(records.group_day(state, day))
         if on_day is not None:
             on_day()
     # run-major order (all days of run 0, then run 1, ...) by stacking days as columns
@@ -63,13 +74,22 @@ def simulate_chunk(params: Sequence[Params], seeds: Sequence[int], days: int,
     runs = outcomes.summarize_runs(daily, state)
     groups = (pd.concat(group_frames, ignore_index=True) if group_frames
               else pd.DataFrame()) if record_groups else None
-    return BatchResult(daily=daily, runs=runs, groups=groups)
+    kept: dict[str, pd.DataFrame] = {}
+    if keep_members:
+        kept["members"] = records.members_table(state, operator)
+    if keep_groups:
+        cols = {k: np.concatenate([d[k] for d in group_days]) if group_days
+                else np.zeros(0, np.int64) for k in records.GROUP_COLUMNS}
+        order = np.lexsort((cols["day"], cols["group"], cols["run"]))
+        kept["groups"] = pd.DataFrame({k: v[order] for k, v in cols.items()})
+    return BatchResult(daily=daily, runs=runs, groups=groups, records=kept or None)
 
 
 def run_batch(params: Sequence[Params | Mapping[str, Any]], seeds: Sequence[int], days: int,
               chunk_size: int = DEFAULT_CHUNK, record_groups: bool = False,
               summary: bool = False, progress: Callable[[int], None] | None = None,
-              on_day: Callable[[], None] | None = None) -> pd.DataFrame | BatchResult:
+              on_day: Callable[[], None] | None = None,
+              record: Sequence[str] = ()) -> pd.DataFrame | BatchResult:
     """Run many parameter sets, ``chunk_size`` at a time, through the one engine.
 
     Args:
@@ -82,6 +102,9 @@ def run_batch(params: Sequence[Params | Mapping[str, Any]], seeds: Sequence[int]
             only the daily table.
         progress: called with the number of runs finished after each chunk.
         on_day: called after each simulated day of each chunk.
+        record: opt-in tables to keep, from :data:`sim.records.RECORDS` (``"members"``,
+            ``"groups"``, or ``"members,groups"``); they come back in ``BatchResult.records``
+            (so ``summary`` is implied) and change no other number.
 
     Returns:
         The daily table, one row per run and day: ``run`` (index into ``params``), ``day`` and
@@ -89,12 +112,14 @@ def run_batch(params: Sequence[Params | Mapping[str, Any]], seeds: Sequence[int]
     """
     if len(params) != len(seeds):
         raise ValueError(f"run_batch: {len(params)} parameter sets but {len(seeds)} seeds")
+    record = records.parse_records(record, "run_batch(record=...)")
+    summary = summary or bool(record)
     resolved = [_as_params(p) for p in params]
     parts: list[BatchResult] = []
     for lo in range(0, len(resolved), max(1, chunk_size)):
         hi = min(lo + chunk_size, len(resolved))
-        part = simulate_chunk(resolved[lo:hi], seeds[lo:hi], days, record_groups, on_day)
-        for frame in (part.daily, part.runs, part.groups):
+        part = simulate_chunk(resolved[lo:hi], seeds[lo:hi], days, record_groups, on_day, record)
+        for frame in (part.daily, part.runs, part.groups, *(part.records or {}).values()):
             if frame is not None and "run" in frame:
                 frame["run"] += lo
         parts.append(part)
@@ -105,4 +130,6 @@ def run_batch(params: Sequence[Params | Mapping[str, Any]], seeds: Sequence[int]
         return daily
     runs = pd.concat([p.runs for p in parts], ignore_index=True) if parts else pd.DataFrame()
     groups = pd.concat([p.groups for p in parts], ignore_index=True) if record_groups else None
-    return BatchResult(daily=daily, runs=runs, groups=groups)
+    kept = {name: pd.concat([p.records[name] for p in parts], ignore_index=True)
+            for name in record} if parts else {}
+    return BatchResult(daily=daily, runs=runs, groups=groups, records=kept or None)

@@ -73,6 +73,8 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
                   "Fit a scenario's parameters to real groups."),
     "ask": ("sim.ask.commands:ask_command",
             "Should I? Weigh options for your group, in plain words with 95% intervals."),
+    "facts": ("sim.facts.commands:facts_command",
+              "Facts of real or simulated groups, week by week, one definition for both."),
     "optimize": ("sim.decide.commands:optimize_command",
                  "The best lever plans within a budget (cost against effect)."),
     "discover": ("sim.decide.commands:discover_command",
@@ -315,28 +317,35 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
               help="Results folder [default: results/<scenario>-<UTC time>].")
 @click.option("--force", is_flag=True, help="Replace the results folder if it exists.")
 @click.option("--yes", is_flag=True, help=YES_HELP)
+@click.option("--record", metavar="TABLES",
+              help="Also write per-member and per-group tables: members, groups or "
+                   "members,groups (members.parquet, groups.parquet).")
 @click.pass_context
 def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, replicates: int,
-        sets: tuple[str, ...], every: int, out: Path | None, force: bool, yes: bool) -> None:
+        sets: tuple[str, ...], every: int, out: Path | None, force: bool, yes: bool,
+        record: str | None) -> None:
     """Run a scenario (a name or a .toml file) and print its days and outcomes.
 
     \b
     Examples:
       commsim run baseline
       commsim run fee_99 --replicates 10 --set entry_fee=199 --set shill_roles=expert
+      commsim run baseline --days 455 --record members,groups --out results/facts
     """
     import pandas as pd
 
     from sim.experiments import single_run
+    from sim.records import parse_records
     from sim.scenarios import load_scenario, parse_assignment, with_overrides
     from sim.store import DAILY, RUNS, default_out
     from sim.summary import daily_table, runs_table, survival_lines
     from sim.sweep import run_experiment
     from sim.warmup import prepare_engine
 
+    kept = parse_records(record, "--record")
     s = load_scenario(scenario, _dirs(ctx), _paths(ctx))
     s = with_overrides(s, dict(parse_assignment(text) for text in sets))
-    experiment = single_run(s, replicates, days, seed)
+    experiment = single_run(s, replicates, days, seed, kept)
     out = out or default_out(s.name)
     if out.exists() and not force:  # `run` cannot resume: say what it can do
         raise UserError(f"--out {_shown(out)} already exists: use --force to replace it, or "
@@ -353,7 +362,8 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
     click.echo(f"\nDaily means across runs:\n{daily_table(daily, every)}")
     click.echo(f"\nOutcomes across runs:\n{runs_table(runs)}")
     click.echo(f"\n{survival_lines(runs)}")
-    click.echo(f"\nResults: {_shown(result.path)}/ ({RUNS}, {DAILY}, manifest.json)")
+    extra = "".join(f", {name}.parquet" for name in kept)
+    click.echo(f"\nResults: {_shown(result.path)}/ ({RUNS}, {DAILY}{extra}, manifest.json)")
 
 
 @cli.command(short_help="Run an experiment into a results folder.")

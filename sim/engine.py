@@ -54,6 +54,7 @@ def step(state: State, record_groups: bool = False) -> tuple[dict, dict | None]:
         phase.step(state, plan, day)
     leaving.apply_removals(state, day)
     state.run_cost += plan.cost
+    state.last_plan = plan  # what the operator did today (read by sim/records.py)
     daily = outcomes.record_day(state, plan)
     groups = outcomes.record_groups(state) if record_groups else None
     state.day += 1

@@ -42,6 +42,7 @@ class Chunk:
     params: tuple[Params, ...]
     seeds: tuple[int, ...]
     days: int
+    record: tuple[str, ...] = ()  # opt-in tables of sim/records.py ("members", "groups")
 
 
 @dataclass
@@ -52,6 +53,7 @@ class ChunkResult:
     runs: pd.DataFrame
     daily: pd.DataFrame
     seconds: float
+    records: dict[str, pd.DataFrame] | None = None  # by record name, keyed by run_id
 
 
 class WorkersLost(RuntimeError):
@@ -64,13 +66,14 @@ def default_chunk_size(n_runs: int, workers: int) -> int:
 
 
 def make_chunks(run_ids: Sequence[int], params: Sequence[Params], seeds: Sequence[int],
-                days: int, chunk_size: int, first_id: int = 0) -> list[Chunk]:
+                days: int, chunk_size: int, first_id: int = 0,
+                record: Sequence[str] = ()) -> list[Chunk]:
     """Consecutive runs cut into chunks of ``chunk_size``, numbered from ``first_id``."""
     chunks = []
     for k, lo in enumerate(range(0, len(run_ids), max(1, chunk_size))):
         hi = lo + chunk_size
         chunks.append(Chunk(first_id + k, tuple(run_ids[lo:hi]), tuple(params[lo:hi]),
-                            tuple(seeds[lo:hi]), days))
+                            tuple(seeds[lo:hi]), days, tuple(record)))
     return chunks
 
 
@@ -83,13 +86,20 @@ def run_chunk(chunk: Chunk, on_day: Callable[[], None] | None = None) -> ChunkRe
 
     started = time.perf_counter()
     result = run_batch(list(chunk.params), list(chunk.seeds), chunk.days,
-                       chunk_size=max(1, len(chunk.run_ids)), summary=True, on_day=on_day)
+                       chunk_size=max(1, len(chunk.run_ids)), summary=True, on_day=on_day,
+                       record=chunk.record)
     ids = pd.Series(chunk.run_ids, dtype="int64")
+    kept = {}
+    for name, table in (result.records or {}).items():
+        table = table.drop(columns="run")
+        table.insert(0, "run_id", ids.iloc[result.records[name]["run"].to_numpy()].to_numpy())
+        kept[name] = table
     runs = result.runs.drop(columns="run")
     runs.insert(0, "run_id", ids.iloc[result.runs["run"].to_numpy()].to_numpy())
     daily = result.daily.drop(columns="run")
     daily.insert(0, "run_id", ids.iloc[result.daily["run"].to_numpy()].to_numpy())
-    return ChunkResult(chunk.chunk_id, runs, daily, time.perf_counter() - started)
+    return ChunkResult(chunk.chunk_id, runs, daily, time.perf_counter() - started,
+                       kept or None)
 
 
 class Executor:

@@ -10,6 +10,7 @@ An experiment file (``experiments/<name>.toml``) holds::
     days = 180                                # run length (default: the scenarios' days)
     seed = 0                                  # master seed
     outcomes = ["joined", "cost"]             # per-run outcome columns kept (default: all)
+    record = ["members", "groups"]            # also write members.parquet, groups.parquet
     method = "sobol"                          # "sobol"/"morris": a SALib design of the ranges
     sampler = "lhs"                           # "lhs" or "sobol", for ranges in [vary]
     samples = 32
@@ -64,7 +65,7 @@ from sim.scenarios import (
 )
 
 EXPERIMENT_KEYS = ("name", "description", "scenarios", "baseline", "vary", "sampler", "samples",
-                   "replicates", "days", "seed", "outcomes", "method")
+                   "replicates", "days", "seed", "outcomes", "method", "record")
 RANGE_KEYS = ("low", "high")
 SAMPLERS = ("lhs", "sobol")
 METHODS = ("sobol", "morris")
@@ -132,6 +133,7 @@ class Experiment:
     sampler: str | None = None
     samples: int | None = None
     method: str | None = None
+    record: tuple[str, ...] = ()  # opt-in tables of sim/records.py ("members", "groups")
     path: Path | None = None
     _params: dict[tuple[str, int], Params] = field(default_factory=dict, repr=False)
 
@@ -169,13 +171,15 @@ class Experiment:
             "vary": self.vary, "sampler": self.sampler, "samples": self.samples,
             "method": self.method, "replicates": self.replicates, "days": self.days,
             "seed": self.seed, "outcomes": self.outcomes, "points": self.points,
-            "n_runs": self.n_runs})
+            "n_runs": self.n_runs, "record": list(self.record)})
 
     def fingerprint(self) -> str:
         """A hash of everything that decides the results: scenarios' parameters, design, seeds."""
         data = {"scenarios": {s.name: s.params.model_dump() for s in self.scenarios},
                 "points": self.points, "replicates": self.replicates, "days": self.days,
                 "seed": self.seed, "outcomes": self.outcomes}
+        if self.record:  # only when asked, so older folders keep their fingerprint
+            data["record"] = list(self.record)
         text = json.dumps(jsonable(data), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
@@ -376,6 +380,9 @@ def load_experiment(path: str | Path, dirs: Iterable[str | Path] = (),
             m.add(UserError(f"{where}: outcomes holds unknown outcome '{name}'"
                             f"{closest(name, run_outcome_names())}; known outcomes: "
                             f"{', '.join(run_outcome_names())}"))
+    from sim.records import parse_records
+
+    record = m.get(parse_records, data.get("record"), f"{where}: record", default=())
     seed = m.get(expect_int, data, "seed", 0, MAX_SEED, where)
     seed = 0 if seed is None else seed
     vary = m.get(expect, data, "vary", dict, where, "a [vary] table of varied parameters") or {}
@@ -394,7 +401,7 @@ def load_experiment(path: str | Path, dirs: Iterable[str | Path] = (),
         points=points,
         replicates=replicates or DEFAULT_REPLICATES, days=days, seed=seed,
         outcomes=list(outcomes) if outcomes is not None else None, sampler=sampler,
-        samples=samples, method=method, path=path)
+        samples=samples, method=method, record=record, path=path)
     for scenario in scenarios:  # every scenario x point must resolve before anything runs
         for i in range(len(experiment.points)):
             experiment.params_of(scenario, i)
@@ -402,12 +409,13 @@ def load_experiment(path: str | Path, dirs: Iterable[str | Path] = (),
 
 
 def single_run(scenario: Scenario, replicates: int, days: int | None = None,
-               seed: int | None = None) -> Experiment:
+               seed: int | None = None, record: tuple[str, ...] = ()) -> Experiment:
     """The experiment of ``commsim run``: one scenario, no design, some replicates."""
     return Experiment(name=scenario.name, description=scenario.description,
                       scenarios=[scenario], baseline=scenario.name, vary={}, points=[{}],
                       replicates=replicates, days=days or scenario.days,
-                      seed=scenario.seed if seed is None else seed, path=scenario.path)
+                      seed=scenario.seed if seed is None else seed, record=tuple(record),
+                      path=scenario.path)
 
 
 def list_experiments() -> list[Path]:

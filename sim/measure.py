@@ -14,6 +14,10 @@ Definitions used here:
   person in three groups counts three times), over calendar days from the log's first event.
 * ``churned`` counts members with at least one leave; it is NaN and ``leaves_known`` False when
   the group has no leave at all, since many logs do not record leaves.
+* ``ever_spoken_share`` needs the members who never post, who are seen only through their
+  joins: it is NaN and ``joins_known`` False when the group has no join at all (a Gitter
+  archive, say), instead of the 1.0 that posters over posters would give.
+  :func:`joins_warning` says so in words.
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ def measure(events: pd.DataFrame) -> dict[str, pd.DataFrame]:
         ``last_day``, ``days``, ``members_joined``, ``posters``, ``messages``, ``peak_day``,
         ``peak`` (of the 7-day trailing mean of daily messages), ``time_to_silence``,
         ``time_to_sustained_silence`` (days since the first event), ``ever_spoken_share``,
-        ``top10_share``, ``gini``, ``churned``, ``leaves_known``.
+        ``top10_share``, ``gini``, ``churned``, ``leaves_known``, ``joins_known``.
         ``daily``: ``group``, ``day``, ``date``, ``messages``, ``active_members`` (distinct
         posters), ``members``. ``weekly``: ``group``, ``week`` (day // 7), ``date`` (its first
         day), ``days``, ``messages``, ``active_members`` (distinct in the week), ``members`` (at
@@ -144,6 +148,7 @@ def _groups(ev: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
     """One row per group, with the outcomes of :mod:`sim.metrics`."""
     per_member = ev.groupby(["group", "member"])["is_message"].sum()
     leavers = ev[ev["event"] == "leave"].groupby("group")["member"].nunique()
+    joiners = set(ev.loc[ev["event"] == "join", "group"].unique())
     series = daily.groupby("group")
     rows = []
     for group, counts in per_member.groupby(level="group"):
@@ -164,10 +169,25 @@ def _groups(ev: pd.DataFrame, daily: pd.DataFrame) -> pd.DataFrame:
             "peak": float(metrics.trailing_mean(messages)[peak_day]),
             "time_to_silence": metrics.time_to_silence(messages),
             "time_to_sustained_silence": metrics.time_to_sustained_silence(messages),
-            "ever_spoken_share": posters / counts.size,
+            "ever_spoken_share": posters / counts.size if group in joiners else float("nan"),
             "top10_share": metrics.top_share(counts, TOP),
             "gini": metrics.gini(counts),
             "churned": float(leavers[group]) if group in leavers.index else float("nan"),
             "leaves_known": bool(group in leavers.index),
+            "joins_known": bool(group in joiners),
         })
     return pd.DataFrame(rows)
+
+
+def joins_warning(groups: pd.DataFrame, source: str) -> str | None:
+    """A warning in words when some groups have no join records, else None."""
+    real = groups[groups["group"] != POOLED]
+    blind = real.loc[~real["joins_known"].astype(bool), "group"].tolist()
+    if not blind:
+        return None
+    which = "any of its groups" if len(blind) == len(real) else (
+        f"{len(blind)} of its {len(real)} groups ({', '.join(map(str, blind[:5]))}"
+        f"{', ...' if len(blind) > 5 else ''})")
+    return (f"warning: {source} has no join records in {which}: members who never post are "
+            "not seen there, so their ever-spoken share is not measured (shown as NaN) and "
+            "members_joined counts only those seen posting or leaving")

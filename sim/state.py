@@ -169,7 +169,9 @@ class State:
                              join_day=np.int64, leave_day=np.int64, messages=np.int64,
                              today=np.int64, quarter=np.int64, posted=np.bool_,
                              seen_until=np.int64, degree=np.int64, leader=np.bool_,
-                             calmed=np.bool_, remove=np.int8)
+                             calmed=np.bool_, remove=np.int8, first_post=np.int64,
+                             last_post=np.int64)  # day + 1 of the first and last post, 0 = never
+                             # (kept only when members are recorded: sim/records.py)
         self.invites = Table(run=np.int64, group=np.int64, key=np.uint64, person_key=np.uint64,
                              day=np.int64, source=np.int8, topic=np.float64, city=np.int64,
                              cohort=np.int64, referrer=np.int64)

@@ -12,6 +12,9 @@
 
 The manifest of a complete folder records the sha256 of runs.parquet and daily.parquet, so a
 table edited or taken from another sweep is recognised when the folder is read.
+    <out>/members.parquet, groups.parquet
+                               only when recorded (``--record members,groups``, sim/records.py):
+                               written per chunk like the others, merged by run_id
 
 A chunk counts as finished only once the manifest lists it, so a sweep killed at any moment
 resumes from the manifest; the final files do not depend on the workers or interruptions.
@@ -477,17 +480,18 @@ class ResultStore:
         return self.path / PARTS / f"{kind}-{chunk_id:05d}.parquet"
 
     def forget_unrecorded(self) -> None:
-        """Drop chunks that are not both recorded and on disk (killed while being saved), and
+        """Drop chunks that are not all recorded and on disk (killed while being saved), and
         chunks whose runs an earlier chunk already holds (two writers at once, before locks)."""
+        kinds = ("runs", "daily", *self.records)
         kept, seen = [], set()
         for c in self.manifest["chunks"]:
             ids = {i for lo, hi in c["run_ids"] for i in range(lo, hi)}
-            on_disk = self.part("runs", c["id"]).is_file() and self.part("daily", c["id"]).is_file()
+            on_disk = all(self.part(k, c["id"]).is_file() for k in kinds)
             if on_disk and not ids & seen:
                 kept.append(c)
                 seen |= ids
         self.manifest["chunks"] = kept
-        recorded = {self.part(k, c["id"]).name for c in kept for k in ("runs", "daily")}
+        recorded = {self.part(k, c["id"]).name for c in kept for k in kinds}
         for file in (self.path / PARTS).glob("*"):
             if file.name not in recorded:
                 file.unlink()
@@ -509,6 +513,9 @@ class ResultStore:
         runs = pd.concat([runs, result.runs[kept].reset_index(drop=True)], axis=1)
         _write_atomic(self.part("daily", result.chunk_id),
                       lambda tmp: result.daily.to_parquet(tmp, index=False))
+        for name, table in (result.records or {}).items():
+            _write_atomic(self.part(name, result.chunk_id),
+                          lambda tmp, t=table: t.to_parquet(tmp, index=False))
         _write_atomic(self.part("runs", result.chunk_id),
                       lambda tmp: runs.to_parquet(tmp, index=False))
         self.manifest["chunks"].append({"id": result.chunk_id,
@@ -522,7 +529,10 @@ class ResultStore:
     def finish(self, progress: bool | None = None) -> None:
         """Merge the chunks into runs.parquet and daily.parquet (sorted), mark complete."""
         self.merge_parts(progress)
-        self.manifest["files"] = {name: file_digest(self.path / name) for name in (RUNS, DAILY)}
+        for name in self.records:
+            self._merge_record(name, sorted(c["id"] for c in self.manifest["chunks"]))
+        names = (RUNS, DAILY, *(f"{r}.parquet" for r in self.records))
+        self.manifest["files"] = {name: file_digest(self.path / name) for name in names}
         self.mark("complete")  # before the chunks go: a resume finds either the chunks or this
         shutil.rmtree(self.path / PARTS, ignore_errors=True)
         self.close()
@@ -551,6 +561,22 @@ class ResultStore:
                   leave=False) as bar:
             _write_atomic(self.path / DAILY, lambda tmp: merge_sorted(
                 parts, tmp, ["run_id", "day"], progress=bar.update))
+
+    @property
+    def records(self) -> tuple[str, ...]:
+        """The opt-in tables this folder records (sim/records.py), from its experiment."""
+        return tuple((self.manifest.get("experiment") or {}).get("record") or ())
+
+    def _merge_record(self, name: str, chunks: list[int]) -> None:
+        # Arrow tables, lighter than pandas for the larger tables, sorted by their keys.
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.concat_tables([pq.read_table(self.part(name, c)) for c in chunks])
+        keys = ["run_id", "group", "day"] if name == "groups" else ["run_id", "group",
+                                                                    "joined_day", "member"]
+        table = table.sort_by([(k, "ascending") for k in keys])
+        _write_atomic(self.path / f"{name}.parquet", lambda tmp: pq.write_table(table, tmp))
 
     def mark(self, status: str) -> None:
         """Record the status (running, complete, interrupted, failed) and the time; any status

@@ -126,7 +126,8 @@ def run_experiment(experiment: Experiment, out: Path, command: list[str], worker
         workers = executor.workers
     size = chunk_size or default_chunk_size(len(todo), workers)
     chunks = make_chunks([s.run_id for s in todo], [s.params for s in todo],
-                         [s.seed for s in todo], experiment.days, size, store.next_chunk_id())
+                         [s.seed for s in todo], experiment.days, size, store.next_chunk_id(),
+                         experiment.record)
     if executor is None:
         workers = max(1, min(workers, len(chunks)))
     labels = labels_table(specs, list(experiment.vary))

@@ -133,12 +133,15 @@ def measure_command(events: Path, html_path: Path | None, out: Path | None, forc
     from sim.calibration.report import measure_html, measure_text
     from sim.files import atomic_write, check_output
     from sim.io import load_salt, read_events
-    from sim.measure import measure
+    from sim.measure import joins_warning, measure
 
     for path, option in ((out, "-o"), (html_path, "--html")):
         check_output(path, option, force)
     measured = measure(read_events(events, keep_group_names, _csv_salt(events, salt_file,
                                                                        load_salt)))
+    warning = joins_warning(measured["groups"], events.name)
+    if warning:
+        click.echo(warning, err=True)
     click.echo(measure_text(measured["groups"]))
     if out is not None:
         atomic_write(out, measured["groups"].to_csv(index=False))
@@ -178,6 +181,9 @@ def measure_command(events: Path, html_path: Path | None, out: Path | None, forc
               help="The calibrated scenario file to write (.toml).")
 @click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path),
               help="The report [default: --out with .html].")
+@click.option("--holdout/--no-holdout", default=True, show_default=True,
+              help="With several groups: fit on half of them (by a hash of their names) and "
+                   "report the loss on the other half too.")
 @click.option("--force", is_flag=True, help="Replace --out and --html if they exist.")
 @click.option("--keep-group-names", is_flag=True, help="For a CSV log: " + KEEP_HELP)
 @click.option("--salt-file", type=click.Path(dir_okay=False, path_type=Path),
@@ -188,8 +194,8 @@ def measure_command(events: Path, html_path: Path | None, out: Path | None, forc
 def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: tuple[str, ...],
                       pooled: bool, param_text: str | None, trials: int, replicates: int,
                       restarts: int, seed: int, max_days: int, arrivals: str, min_messages: int,
-                      out: Path, html_path: Path | None, force: bool, keep_group_names: bool,
-                      salt_file: Path | None) -> None:
+                      out: Path, html_path: Path | None, holdout: bool, force: bool,
+                      keep_group_names: bool, salt_file: Path | None) -> None:
     """Fit a scenario's parameters to real groups and write the calibrated scenario.
 
     \b
@@ -230,10 +236,18 @@ def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: t
                             f"{', ...' if len(names) > 10 else ''})")
         chosen = names
     observed = targets.observe(table, chosen, max_days, min_messages=min_messages)
+    blind = [o.group for o in observed if not o.joins_known]
+    if blind:
+        click.echo(f"warning: {events.name} has no join records for {', '.join(blind[:5])}"
+                   f"{', ...' if len(blind) > 5 else ''}: members who never post are not seen, "
+                   "so the ever-spoken share is left out of the loss, activity is compared as "
+                   "messages per poster, and the simulated group is sized to the posters seen "
+                   "(fewer than the members it really had)", err=True)
+    train, test = split_groups(observed) if holdout else (observed, [])
     base_values = to_dict(base.params)
     accepted = evaluate.acceptance(base_values)
-    contexts = [evaluate.context_for(o, base_values, accepted, arrivals) for o in observed]
-    for obs, context in zip(observed, contexts):  # targets the model cannot hold: say so now
+    contexts = [evaluate.context_for(o, base_values, accepted, arrivals) for o in train]
+    for obs, context in zip(train, contexts):  # targets the model cannot hold: say so now
         try:
             resolve({**base_values, **context.overrides()}, source="")
         except UserError as err:
@@ -243,20 +257,63 @@ def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: t
                             "calibrate smaller groups, or a shorter window (--max-days)"
                             ) from None
     settings = fit.Settings(trials=trials, replicates=replicates, restarts=restarts, seed=seed)
-    cal = fit.calibrate(observed, contexts, accepted, base_values, dims, settings,
+    cal = fit.calibrate(train, contexts, accepted, base_values, dims, settings,
                         progress=lambda line: click.echo(line, err=True))
+    held = held_out_text(cal, test, base_values, accepted, arrivals, settings, base.name)
     digest = output.file_hash(events)
     text = output.scenario_text(cal, out.stem, base, events, digest, max_days, arrivals,
                                 html_path)
-    provenance = (f"{base.name} calibrated to {', '.join(o.group for o in observed)} of "
+    provenance = (f"{base.name} calibrated to {', '.join(o.group for o in train)} of "
                   f"{events.name} (sha256 {digest[:12]}); arrivals {arrivals}; windows capped "
-                  f"at {max_days} days; scenario written to {out.name}.")
+                  f"at {max_days} days; scenario written to {out.name}. {held}")
     page = report.calibration_html(cal, f"commsim calibrate: {out.stem}", provenance)
     output.write_scenario(text, out, dirs)  # both made before either is written
     output.atomic_write(html_path, page)
     click.echo(report.summary_text(cal, base.name, arrivals, max_days))
+    click.echo(f"\n{held}")
     click.echo(f"\nwrote {_shown(out)} and {_shown(html_path)}")
     click.echo(f"next: commsim validate {_shown(out)}; commsim run {_shown(out)}")
+
+
+def split_groups(observed: list) -> tuple[list, list]:
+    """Train and test groups: half A and half B of a hash of their names
+    (:func:`sim.facts.sources.half`); with one group, no test. When the hash puts every group
+    on one side, the group with the largest hash is held out."""
+    import hashlib
+
+    from sim.facts.sources import half
+
+    if len(observed) < 2:
+        return list(observed), []
+    train = [o for o in observed if half(o.group) == "A"]
+    test = [o for o in observed if half(o.group) == "B"]
+    if not train or not test:
+        key = [hashlib.sha256(o.group.encode("utf-8")).hexdigest() for o in observed]
+        last = int(max(range(len(observed)), key=key.__getitem__))
+        train = [o for i, o in enumerate(observed) if i != last]
+        test = [observed[last]]
+    return train, test
+
+
+def held_out_text(cal, test: list, base_values: dict, accepted: float, arrivals: str,
+                  settings, base_name: str) -> str:
+    """The losses on the training groups and, when there are any, on the held-out groups."""
+    from sim.calibration import evaluate, fit
+
+    train_names = ", ".join(o.group for o in cal.observed)
+    if not test:
+        return (f"train/test: fitted on {train_names}; no held-out group (one group, or "
+                f"--no-holdout), so the loss on fresh seeds ({cal.fresh_loss:.4f}) is the "
+                "only check, and it is measured on the fitting group(s).")
+    contexts = [evaluate.context_for(o, base_values, accepted, arrivals) for o in test]
+    ev = evaluate.Evaluator(test, contexts, base_values,
+                            fit.replicate_seeds(settings.seed, settings.replicates, fresh=True))
+    fitted_sims, base_sims = ev.simulate([cal.best, cal.base_values])
+    test_fit, test_base = ev.score(fitted_sims)[0], ev.score(base_sims)[0]
+    return (f"train/test (groups split by a hash of their names): trained on {train_names}; "
+            f"held out {', '.join(o.group for o in test)}. Loss on fresh seeds: train "
+            f"{cal.fresh_loss:.4f} fitted vs {cal.base_loss:.4f} {base_name}; test "
+            f"{test_fit:.4f} fitted vs {test_base:.4f} {base_name}.")
 
 
 COMMANDS = [import_command, measure_command, calibrate_command]

@@ -49,8 +49,11 @@ def group_table(cal: Calibration) -> pd.DataFrame:
             "top10": obs.top10_share, "top10_fit": sim.top10_share.mean(),
             "gini": obs.gini, "gini_fit": sim.gini.mean(),
             "msgs_per_member": obs.messages_per_member,
-            "msgs_per_member_fit": sim.messages_per_member.mean(),
-            "msgs_per_member_base": base.messages_per_member.mean(),
+            # a log without joins shows messages per poster: compared as such (targets.py)
+            "msgs_per_member_fit": (sim.messages_per_member if obs.joins_known
+                                    else sim.messages_per_poster).mean(),
+            "msgs_per_member_base": (base.messages_per_member if obs.joins_known
+                                     else base.messages_per_poster).mean(),
             "curve_gap": parts["curve"], "loss": parts["loss"], "loss_base": base_parts["loss"],
             "floor": noise_floor(obs, sim)})
     return pd.DataFrame(rows)

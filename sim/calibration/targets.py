@@ -10,6 +10,10 @@ channel may run for years, the model's groups are meant for months):
 * ``top10_share`` and ``gini``: how concentrated messages are among those members.
 * ``messages_per_member``: the level of activity, which the normalised curve leaves out.
 
+A log without join records (Gitter's archive) sees only members who post: its ever-spoken share
+is unknown (NaN, not 1.0), that part of the loss is left out, and the level is compared as
+messages per poster on both sides, the only one such a log can show.
+
 The observed side goes through :func:`sim.measure.measure` on the events of the window; the
 simulated side reads the same definitions (:mod:`sim.metrics`) from ``run_batch``'s tables. Both
 count every member who ever joined, so a member who joined and left counts in both.
@@ -17,7 +21,7 @@ count every member who ever joined, so a member who joined and left counts in bo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -47,6 +51,11 @@ class Observed:
     gini: float
 
     @property
+    def joins_known(self) -> bool:
+        """Does the log record joins, so that members who never post are seen?"""
+        return bool(np.isfinite(self.ever_spoken_share))
+
+    @property
     def weeks(self) -> int:
         """Full weeks in the window."""
         return int(self.weekly_messages.size)
@@ -73,6 +82,13 @@ class Simulated:
     gini: np.ndarray
     messages_per_member: np.ndarray
     joined: np.ndarray
+
+    @property
+    def messages_per_poster(self) -> np.ndarray:
+        """Messages per member who posted, run by run."""
+        posters = self.joined * self.ever_spoken_share
+        return np.where(posters > 0, self.messages_per_member * self.joined
+                        / np.maximum(posters, 1e-12), 0.0)
 
 
 def normalise(weekly: np.ndarray) -> np.ndarray:
@@ -172,16 +188,21 @@ def loss_parts(obs: Observed, sim: Simulated) -> dict[str, float]:
     ``curve`` is the root mean square gap between the observed curve and the mean simulated one;
     ``ever_spoken_share`` the absolute gap in the share; ``concentration`` the mean absolute gap
     in top 10% share and Gini; ``volume`` the absolute gap in log10 of messages per member.
+
+    Without join records (``obs.joins_known`` False) the ever-spoken part is NaN and left out of
+    ``loss``, and volume compares messages per poster (what such a log shows) on both sides.
     """
+    level = sim.messages_per_member if obs.joins_known else sim.messages_per_poster
     parts = {
         "curve": float(np.sqrt(np.mean((obs.curve - sim.curves.mean(axis=0)) ** 2))),
-        "ever_spoken_share": abs(obs.ever_spoken_share - float(sim.ever_spoken_share.mean())),
+        "ever_spoken_share": (abs(obs.ever_spoken_share - float(sim.ever_spoken_share.mean()))
+                              if obs.joins_known else float("nan")),
         "concentration": 0.5 * (abs(obs.top10_share - float(sim.top10_share.mean()))
                                 + abs(obs.gini - float(sim.gini.mean()))),
         "volume": abs(float(np.log10((obs.messages_per_member + 0.01)
-                                     / (sim.messages_per_member.mean() + 0.01)))),
+                                     / (level.mean() + 0.01)))),
     }
-    parts["loss"] = sum(WEIGHTS[k] * v for k, v in parts.items())
+    parts["loss"] = sum(WEIGHTS[k] * v for k, v in parts.items() if np.isfinite(v))
     return parts
 
 
@@ -198,8 +219,13 @@ def noise_floor(obs: Observed, sim: Simulated) -> float:
         one = Observed(group=obs.group, span=obs.span, days=obs.days,
                        weekly_messages=sim.weekly_messages[i], members=int(joined), founders=0,
                        messages=int(round(sim.messages_per_member[i] * joined)),
-                       ever_spoken_share=float(sim.ever_spoken_share[i]),
+                       ever_spoken_share=(float(sim.ever_spoken_share[i]) if obs.joins_known
+                                          else float("nan")),
                        top10_share=float(sim.top10_share[i]), gini=float(sim.gini[i]))
+        if not obs.joins_known:  # such a log would count its posters as its members
+            posters = max(float(sim.joined[i] * sim.ever_spoken_share[i]), 1.0)
+            one = replace(one, members=int(round(posters)),
+                          messages=int(round(sim.messages_per_member[i] * joined)))
         scores.append(loss_parts(one, rest)["loss"])
     return float(np.mean(scores))
 

@@ -180,13 +180,36 @@ def read_text(path: Path) -> str:
         raise UserError(f"{path}: cannot read it ({exc.strerror})") from exc
 
 
-def head(path: Path, size: int = 65536) -> str:
-    """The first ``size`` bytes of a file as text (bad bytes replaced), for format detection."""
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def is_gzip(path: Path) -> bool:
+    """Does the file start like a gzip stream (``.csv.gz``)?"""
     try:
         with path.open("rb") as f:
+            return f.read(2) == GZIP_MAGIC
+    except OSError:
+        return False
+
+
+def open_binary(path: Path):
+    """The file opened for reading bytes, decompressed on the fly when it is gzip."""
+    import gzip
+
+    return gzip.open(path, "rb") if is_gzip(path) else path.open("rb")
+
+
+def head(path: Path, size: int = 65536) -> str:
+    """The first ``size`` bytes of a file as text (bad bytes replaced), for format detection;
+    a gzip file is read decompressed."""
+    import gzip
+
+    try:
+        with open_binary(path) as f:
             data = f.read(size)
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read it ({exc.strerror})") from exc
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        why = getattr(exc, "strerror", None) or exc
+        raise UserError(f"{path}: cannot read it ({why})") from exc
     return data.decode("utf-8", errors="replace").lstrip("\ufeff")
 
 

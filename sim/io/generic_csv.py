@@ -10,6 +10,7 @@ surrounding spaces, blank lines are skipped and rows need not be in time order (
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,14 +18,14 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import UserError
-from sim.io.common import COLUMNS, EVENTS, expect, frame, iso_times
+from sim.io.common import COLUMNS, EVENTS, expect, frame, iso_times, open_binary
 
 NAME = "csv"
 
 
 def sniff(path: Path, text: str) -> bool:
-    """A ``.csv`` file, or a first line naming at least two of the four columns."""
-    if path.suffix.lower() == ".csv":
+    """A ``.csv`` or ``.csv.gz`` file, or a first line naming at least two of the four columns."""
+    if path.suffix.lower() == ".csv" or path.name.lower().endswith(".csv.gz"):
         return True
     first = text.split("\n", 1)[0]
     if "," not in first:
@@ -34,7 +35,7 @@ def sniff(path: Path, text: str) -> bool:
 
 
 def read(path: Path) -> pd.DataFrame:
-    """Read a generic CSV event log.
+    """Read a generic CSV event log (gzip-compressed too, e.g. ``events.csv.gz``).
 
     Raises:
         UserError: missing columns, a short row, an empty group or member, a time that is not a
@@ -43,7 +44,7 @@ def read(path: Path) -> pd.DataFrame:
     cols: tuple[list[str], ...] = ([], [], [], [])
     lines: list[int] = []
     try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
+        with io.TextIOWrapper(open_binary(path), encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
             header = next(reader, None)
             if header is None:
@@ -71,8 +72,8 @@ def read(path: Path) -> pd.DataFrame:
     except UnicodeDecodeError as exc:
         raise UserError(f"{path}: not UTF-8 text at byte {exc.start}; expected a CSV file"
                         ) from exc
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read it ({exc.strerror})") from exc
+    except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+        raise UserError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
     times, groups, members, events = cols
     _check_values(path, groups, lines, "group", lambda s: s != "", "a non-empty group name")
     _check_values(path, members, lines, "member", lambda s: s != "", "a non-empty member id")

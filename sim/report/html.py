@@ -194,6 +194,9 @@ def render(report: Report) -> str:
                  f"<p class=caption>{html.escape(panel.caption)}</p>", div]
         if panel.key == "forest" and report.effects is not None:
             body.append(effects_html(report.effects))
+    from sim.facts.render import report_section  # only folders run with --record have it
+
+    body += report_section(r.path, r.scenarios)
     body += ["<h2 id='manifest'>How these results were made</h2>", manifest_html(r)]
     # what include_plotlyjs=True embeds, once for all figures: the page works offline
     plotly_js = ("<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>"
