@@ -6,8 +6,6 @@ from pathlib import Path
 
 import click
 
-from sim.errors import UserError
-
 
 def _refuse(paths: list[tuple[str, Path | None]], force: bool) -> None:
     from sim.files import check_output  # the same refusal as every command's
