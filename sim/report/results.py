@@ -166,7 +166,8 @@ def _manifest(path: Path) -> dict[str, Any]:
     if not isinstance(manifest.get(MARKER), int):
         raise UserError(f"{path} is not a commsim results folder: its {MANIFEST} has no "
                         f"'{MARKER}' key (made by another program, or by a commsim older than "
-                        "this check)")
+                        f"this check: if commsim made it, add \"{MARKER}\": {SCHEMA_VERSION} to "
+                        "its manifest)")
     if manifest[MARKER] > SCHEMA_VERSION:
         raise UserError(f"{path} has results schema {manifest[MARKER]}, newer than this "
                         f"commsim's {SCHEMA_VERSION}: update commsim to read it")
