@@ -24,8 +24,10 @@ MAX_SEED = 2**63 - 1
 
 if TYPE_CHECKING:
     from sim.dask_executor import DaskExecutor
+    from sim.estimate import Estimate
 
 EXIT_INTERRUPTED = 130
+ANNOUNCE_SECONDS = 60  # jobs estimated longer than this are announced with their estimate
 YES_HELP = ("Run even a job estimated above 10 minutes or 8 GB of memory (without it such a job "
             "is refused, with the estimate).")
 WIDTH = 100
@@ -337,9 +339,9 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
     from sim.experiments import single_run
     from sim.records import parse_records
     from sim.scenarios import load_scenario, parse_assignment, with_overrides
-    from sim.store import DAILY, RUNS, default_out
+    from sim.store import DAILY, RUNS, check_out_folder, default_out
     from sim.summary import daily_table, runs_table, survival_lines
-    from sim.sweep import run_experiment
+    from sim.sweep import check_size, run_experiment
     from sim.warmup import prepare_engine
 
     kept = parse_records(record, "--record")
@@ -347,12 +349,14 @@ def run(ctx: click.Context, scenario: str, days: int | None, seed: int | None, r
     s = with_overrides(s, dict(parse_assignment(text) for text in sets))
     experiment = single_run(s, replicates, days, seed, kept)
     out = out or default_out(s.name)
+    check_out_folder(out)  # a file, a link or an unwritable place: said as such
     if out.exists() and not force:  # `run` cannot resume: say what it can do
         raise UserError(f"--out {_shown(out)} already exists: use --force to replace it, or "
                         "another --out")
+    _announce(check_size(experiment, experiment.run_specs(), None, 1, None, yes))
     prepare_engine()
     result = run_experiment(experiment, out, ctx.obj.get("command", ["commsim"]), workers=1,
-                            force=force, progress=None, yes=yes)
+                            force=force, progress=None)
     last = experiment.days - 1  # only the days printed are read: the table can be large
     shown = sorted({0, last, *range(every - 1, last + 1, every)})
     daily = pd.read_parquet(result.path / DAILY, filters=[("day", "in", shown)])
@@ -436,8 +440,9 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
         ["--scheduler", scheduler] if scheduler else ["--workers", str(workers)])
     resume_cmd = shlex.join(["commsim", *extra, "sweep", experiment, "--out", _shown(out),
                              "--resume", *where])
-    if not yes:  # before a Dask cluster starts; a remote one's size is not known yet: 1 worker
-        check_size(e, e.run_specs(), out if resume else None, workers or 1, chunk_size)
+    # before a Dask cluster starts; a remote one's size is not known yet: 1 worker
+    _announce(check_size(e, e.run_specs(), out if resume else None, workers or 1, chunk_size,
+                         yes))
     prepare_engine()  # once here, not in every worker at once
     pool = _dask_executor(scheduler, workers) if executor == "dask" else None
     try:
@@ -464,6 +469,14 @@ def sweep(ctx: click.Context, experiment: str, workers: int | None, executor: st
                "median lifetime in days ('>': longer than the run):\n"
                f"{survival_table(runs, levels)}")
     click.echo(f"\nResults: {_shown(result.path)}/ ({RUNS}, {DAILY}, manifest.json)")
+
+
+def _announce(estimate: Estimate | None) -> None:
+    """Say on stderr how long a job of more than a minute will take (refused ones never get
+    here without --yes)."""
+    if estimate is not None and estimate.seconds > ANNOUNCE_SECONDS:
+        click.echo(f"commsim: this job will take {estimate.text()} of memory (an estimate: "
+                   f"{estimate.basis()})", err=True)
 
 
 def _dask_executor(scheduler: str | None, workers: int | None) -> DaskExecutor:

@@ -8,7 +8,7 @@ by a chunk and a row group (docs/performance.md, "Memory").
 
 The merged file is byte for byte the one ``pandas.concat(...).sort_values(...).to_parquet(...)``
 writes: the same pandas types, the same schema and metadata, and row groups of pyarrow's default
-size, each written from one contiguous table (tests/test_store.py checks it).
+size, each written from one contiguous table (tests/test_stream.py checks it).
 """
 
 from __future__ import annotations

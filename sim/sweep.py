@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
@@ -24,12 +25,19 @@ from sim.executors import (
 from sim.experiments import Experiment
 from sim.store import ResultStore, labels_table, read_manifest
 
+if TYPE_CHECKING:
+    from sim.estimate import Estimate
+
 BAR = "{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total_fmt} runs [{elapsed}<{remaining}]"
 
 
 def check_size(experiment: Experiment, specs: list, resume_from: Path | None, workers: int,
-                chunk_size: int | None) -> None:
-    """Refuse a job estimated above the limits (sim/estimate.py), before anything is written."""
+                chunk_size: int | None, yes: bool = False) -> Estimate | None:
+    """The estimate of the runs still to do (sim/estimate.py), None when there are none.
+
+    Raises:
+        UserError: without ``yes``, a job above the limits (before anything is written).
+    """
     from sim.estimate import check, estimate
 
     done: set[int] = set()
@@ -40,9 +48,13 @@ def check_size(experiment: Experiment, specs: list, resume_from: Path | None, wo
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             done = set()  # resume itself says what is wrong with the folder
     todo = [s.params for s in specs if s.run_id not in done]
-    if todo:
-        size = chunk_size or default_chunk_size(len(todo), workers)
-        check(estimate(todo, experiment.days, workers, size))
+    if not todo:
+        return None
+    size = chunk_size or default_chunk_size(len(todo), workers)
+    found = estimate(todo, experiment.days, workers, size)
+    if not yes:
+        check(found)
+    return found
 
 
 @dataclass

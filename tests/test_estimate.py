@@ -86,3 +86,15 @@ def test_progress_of_one_worker_counts_runs(tmp_path, capsys):
                    progress=True)
     err = capsys.readouterr().err
     assert "4/4 runs" in err and "100%" in err
+
+
+def test_a_long_job_under_the_limits_is_announced_with_its_estimate(capsys):
+    """Over a minute but under the limits: the estimate is said on stderr; a short job is not."""
+    from sim.cli import _announce
+    from sim.estimate import Estimate
+
+    _announce(Estimate(member_days=1.5e9, seconds=300, bytes=2 * 1024**3, workers=1))
+    err = capsys.readouterr().err
+    assert "about 5 minutes and 2.0 GB of memory" in err and "1,500 million member-days" in err
+    _announce(Estimate(member_days=1e6, seconds=5, bytes=1024**3, workers=1))
+    assert capsys.readouterr().err == ""

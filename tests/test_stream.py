@@ -112,3 +112,18 @@ def test_report_quantiles_from_row_groups_equal_those_of_the_whole_table(parts, 
         for e, f in zip(expected, found, strict=True):
             pd.testing.assert_frame_equal(f, e, check_names=False, check_exact=True)
     assert daily_module.day_quantiles(on_disk, "no_such_column", groups, levels) is None
+
+
+def test_a_damaged_daily_table_is_one_clear_error(tmp_path):
+    """A truncated daily.parquet met while drawing the report: UserError naming the folder."""
+    from sim.errors import UserError
+    from sim.report.daily import day_quantiles
+    from sim.report.results import Results
+
+    good = tmp_path / "whole.parquet"
+    chunk_frame([0, 1], 0).to_parquet(good, index=False)
+    (tmp_path / "daily.parquet").write_bytes(good.read_bytes()[:200])
+    results = Results(tmp_path, {"experiment": {"days": DAYS}}, pd.DataFrame({"run_id": [0, 1]}),
+                      None, daily_files=[tmp_path / "daily.parquet"])
+    with pytest.raises(UserError, match="cannot be read"):
+        day_quantiles(results, "messages", [pd.Index([0, 1])], (0.5,))

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from sim.errors import UserError
 from sim.report.results import Results
 from sim.stream import row_groups
 
@@ -41,7 +42,20 @@ def day_quantiles(results: Results, column: str, groups: Sequence[pd.Index],
             return None
         return [daily[daily["run_id"].isin(ids)].groupby("day")[column].quantile(levels)
                 .unstack() for ids in groups]
+    import pyarrow as pa
+
     files = list(results.daily_files)
+    try:
+        return _from_files(results, files, column, groups, levels)
+    except (OSError, pa.ArrowException) as err:  # a truncated or damaged file
+        raise UserError(f"{results.path}: a daily table there cannot be read ({err}); expected "
+                        "the Parquet files a sweep writes: run the sweep again with --force"
+                        ) from None
+
+
+def _from_files(results: Results, files: list, column: str, groups: Sequence[pd.Index],
+                levels: list[float]) -> list[pd.DataFrame] | None:
+    """:func:`day_quantiles` of the daily tables in ``files``, a row group at a time."""
     if not files or column not in _columns(files[0]):
         return None
     ids = [np.asarray(g, dtype=np.int64) for g in groups]
