@@ -227,3 +227,15 @@ def test_optimize_command_writes_plans_that_run_and_resumes(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("commsim: error:")
     assert main([*args, "--resume"]) == 0
     pd.testing.assert_frame_equal(first, pd.read_csv(out / "scores.csv"))
+
+
+def test_report_and_discover_on_an_optimize_folder_point_to_its_page(tmp_path, capsys):
+    """An optimize folder is not a sweep: report, compare and discover say where its page and
+    plans are, in one line with exit 2."""
+    from sim.cli import main
+
+    (tmp_path / "manifest.json").write_text('{"kind": "optimize", "status": "complete"}')
+    for args in (["report", str(tmp_path)], ["discover", str(tmp_path), "silent"]):
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert "optimize.html" in err and "plans.toml" in err and err.count("\n") == 1

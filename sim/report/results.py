@@ -130,6 +130,10 @@ def open_results(path: str | Path, partial: bool = False) -> Results:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as err:
         raise UserError(f"{path / MANIFEST}: unreadable manifest ({err})") from None
+    if manifest.get("kind") == "optimize":  # written by commsim optimize (sim/decide/output.py)
+        raise UserError(f"{path} holds a commsim optimize search, not a sweep: its page is "
+                        f"{path / 'optimize.html'}; to compare its plans run: commsim sweep "
+                        f"{path / 'plans' / 'plans.toml'}")
     if manifest.get("status") == "complete" and (path / RUNS).is_file() \
             and (path / DAILY).is_file():
         runs, daily = pd.read_parquet(path / RUNS), pd.read_parquet(path / DAILY)
