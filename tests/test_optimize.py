@@ -239,3 +239,18 @@ def test_report_and_discover_on_an_optimize_folder_point_to_its_page(tmp_path, c
         assert main(args) == 2
         err = capsys.readouterr().err
         assert "optimize.html" in err and "plans.toml" in err and err.count("\n") == 1
+
+
+def test_two_objectives_give_a_front_on_both_and_cost():
+    """With two objectives the front is undominated on both and cost, and each plan is
+    re-scored on both (profit = revenue - cost is derived from the runs)."""
+    from dataclasses import replace
+
+    problem = replace(synthetic_problem(trials=32),
+                      objectives=[Objective("active_members_d90"), Objective("profit")])
+    result = optimise(problem, Synthetic())
+    front = result.front
+    assert {"obj_active_members_d90", "obj_profit"} <= set(front.columns)
+    assert (front["obj_profit"] == -front["cost_mean"]).all()
+    s = result.rescored.scores
+    assert set(s["outcome"]) == {"active_members_d90", "profit", "cost"}
