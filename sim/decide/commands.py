@@ -246,9 +246,10 @@ def _resamples(d) -> int:
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
               help="The page [default: RESULTS/discover.html]; the tables go beside it.")
 @click.option("--partial", is_flag=True, help="Use the finished runs of an unfinished sweep.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
 def discover_command(results: Path, condition: str, min_coverage: float, resamples: int,
                      seed: int, input_names: tuple[str, ...], out: Path | None,
-                     partial: bool) -> None:
+                     partial: bool, quiet: bool) -> None:
     """When does CONDITION hold? Scenario discovery (PRIM) on a sweep's results folder.
 
     CONDITION is judged per run: silent_by_day_90, "members_final < 100",
@@ -276,7 +277,12 @@ def discover_command(results: Path, condition: str, min_coverage: float, resampl
     if not input_names and len(r.scenarios) > 1:
         names.append("scenario")
     clusters = (r.runs["scenario"].astype(str) + "#" + r.runs["point"].astype(str)).to_numpy()
-    d = discover(r.runs, names, cond, clusters, str(r.path), min_coverage, resamples, seed)
+    from tqdm import tqdm
+
+    with tqdm(total=resamples, unit="resample", desc="bootstrap of the box", disable=quiet
+              or not resamples, dynamic_ncols=True) as bar:
+        d = discover(r.runs, names, cond, clusters, str(r.path), min_coverage, resamples, seed,
+                     progress=bar.update)
     out = out or r.path / "discover.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     stem = out.with_suffix("")
