@@ -217,6 +217,14 @@ def discover_text(d) -> str:
         lines += ["", "Second view (CART leaves, densest with coverage >= 10%):"]
         for row in good.itertuples():
             lines.append(f"  {row.rule}: density {row.density:.0%}, coverage {row.coverage:.0%}")
+        if len(good):
+            used = {w for w in str(good.iloc[0]["rule"]).split() if w in d.inputs}
+            boxed = {lim.name for lim in d.box.limits}
+            if used - boxed:
+                lines.append(f"  CART's densest leaf also uses {', '.join(sorted(used - boxed))}"
+                             ", which PRIM's box leaves free: a second candidate rule")
+            elif used:
+                lines.append("  CART's densest leaf uses the box's inputs: the two views agree")
     lines += [f"note: {n}" for n in d.notes]
     return "\n".join(lines)
 
