@@ -156,8 +156,9 @@ def optimize_command(ctx: click.Context, problem: str | None, scenario: str | No
     output.check_folder_name(out)
     command = (ctx.obj or {}).get("command", ["commsim", "optimize"])
     done = output.open_folder(out, prob, command, resume, force)
-    resume_cmd = shlex.join([*command, *([] if "--resume" in command else ["--resume"])]
-                            + ([] if "--out" in command else ["--out", _shown(out)]))
+    kept = [a for a in command if a != "--force"]
+    resume_cmd = shlex.join([*kept, *([] if "--resume" in kept else ["--resume"])]
+                            + ([] if "--out" in kept else ["--out", _shown(out)]))
     bar = tqdm(total=prob.trials, initial=min(len(done) if done is not None else 0, prob.trials),
                unit="plan", desc=prob.name, disable=quiet, dynamic_ncols=True)
     evaluator = EngineEvaluator(prob, workers)
