@@ -263,6 +263,8 @@ def _toml(value: object) -> str:
 def _kind(path: Path) -> str:
     from sim.scenarios import read_toml
 
+    if path.is_file() and {"budget", "levers"} <= set(read_toml(path)):
+        return "problem"  # commsim optimize's problem file (sim/decide/problem.py)
     if path.parent.name == "experiments":
         return "experiment"
     if path.parent.name == "scenarios":
@@ -289,7 +291,14 @@ def validate(ctx: click.Context, files: tuple[Path, ...]) -> None:
     failed = 0
     for path in files:
         try:
-            if _kind(path) == "experiment":
+            kind = _kind(path)
+            if kind == "problem":
+                from sim.decide.problem import load_problem
+
+                p = load_problem(path, _dirs(ctx))
+                what = (f"optimisation problem '{p.name}': {len(p.levers)} levers, budget "
+                        f"{p.budget:,.0f} yuan over {p.days} days")
+            elif kind == "experiment":
                 e = load_experiment(path, _dirs(ctx), _paths(ctx))
                 what = (f"experiment '{e.name}': {len(e.scenarios)} scenarios x {len(e.points)} "
                         f"points x {e.replicates} replicates = {e.n_runs} runs")

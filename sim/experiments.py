@@ -419,6 +419,15 @@ def single_run(scenario: Scenario, replicates: int, days: int | None = None,
 
 
 def list_experiments() -> list[Path]:
-    """The bundled experiment files, sorted by name."""
+    """The bundled experiment files, sorted by name (not the problem files of ``commsim
+    optimize`` that sit beside them, e.g. optimize_300.toml)."""
     folder = experiments_dir()
-    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    files = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    return [p for p in files if not _is_problem(p)]
+
+
+def _is_problem(path: Path) -> bool:
+    try:
+        return {"budget", "levers"} <= set(read_toml(path))
+    except UserError:  # a broken file is listed, so that loading it reports the mistake
+        return False

@@ -227,3 +227,30 @@ def test_optimize_command_writes_plans_that_run_and_resumes(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("commsim: error:")
     assert main([*args, "--resume"]) == 0
     pd.testing.assert_frame_equal(first, pd.read_csv(out / "scores.csv"))
+
+
+def test_report_and_discover_on_an_optimize_folder_point_to_its_page(tmp_path, capsys):
+    """An optimize folder is not a sweep: report, compare and discover say where its page and
+    plans are, in one line with exit 2."""
+    from sim.cli import main
+
+    (tmp_path / "manifest.json").write_text('{"kind": "optimize", "status": "complete"}')
+    for args in (["report", str(tmp_path)], ["discover", str(tmp_path), "silent"]):
+        assert main(args) == 2
+        err = capsys.readouterr().err
+        assert "optimize.html" in err and "plans.toml" in err and err.count("\n") == 1
+
+
+def test_two_objectives_give_a_front_on_both_and_cost():
+    """With two objectives the front is undominated on both and cost, and each plan is
+    re-scored on both (profit = revenue - cost is derived from the runs)."""
+    from dataclasses import replace
+
+    problem = replace(synthetic_problem(trials=32),
+                      objectives=[Objective("active_members_d90"), Objective("profit")])
+    result = optimise(problem, Synthetic())
+    front = result.front
+    assert {"obj_active_members_d90", "obj_profit"} <= set(front.columns)
+    assert (front["obj_profit"] == -front["cost_mean"]).all()
+    s = result.rescored.scores
+    assert set(s["outcome"]) == {"active_members_d90", "profit", "cost"}

@@ -156,8 +156,9 @@ def optimize_command(ctx: click.Context, problem: str | None, scenario: str | No
     output.check_folder_name(out)
     command = (ctx.obj or {}).get("command", ["commsim", "optimize"])
     done = output.open_folder(out, prob, command, resume, force)
-    resume_cmd = shlex.join([*command, *([] if "--resume" in command else ["--resume"])]
-                            + ([] if "--out" in command else ["--out", _shown(out)]))
+    kept = [a for a in command if a != "--force"]
+    resume_cmd = shlex.join([*kept, *([] if "--resume" in kept else ["--resume"])]
+                            + ([] if "--out" in kept else ["--out", _shown(out)]))
     bar = tqdm(total=prob.trials, initial=min(len(done) if done is not None else 0, prob.trials),
                unit="plan", desc=prob.name, disable=quiet, dynamic_ncols=True)
     evaluator = EngineEvaluator(prob, workers)
@@ -217,6 +218,14 @@ def discover_text(d) -> str:
         lines += ["", "Second view (CART leaves, densest with coverage >= 10%):"]
         for row in good.itertuples():
             lines.append(f"  {row.rule}: density {row.density:.0%}, coverage {row.coverage:.0%}")
+        if len(good):
+            used = {w for w in str(good.iloc[0]["rule"]).split() if w in d.inputs}
+            boxed = {lim.name for lim in d.box.limits}
+            if used - boxed:
+                lines.append(f"  CART's densest leaf also uses {', '.join(sorted(used - boxed))}"
+                             ", which PRIM's box leaves free: a second candidate rule")
+            elif used:
+                lines.append("  CART's densest leaf uses the box's inputs: the two views agree")
     lines += [f"note: {n}" for n in d.notes]
     return "\n".join(lines)
 
@@ -246,9 +255,10 @@ def _resamples(d) -> int:
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
               help="The page [default: RESULTS/discover.html]; the tables go beside it.")
 @click.option("--partial", is_flag=True, help="Use the finished runs of an unfinished sweep.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
 def discover_command(results: Path, condition: str, min_coverage: float, resamples: int,
                      seed: int, input_names: tuple[str, ...], out: Path | None,
-                     partial: bool) -> None:
+                     partial: bool, quiet: bool) -> None:
     """When does CONDITION hold? Scenario discovery (PRIM) on a sweep's results folder.
 
     CONDITION is judged per run: silent_by_day_90, "members_final < 100",
@@ -276,7 +286,12 @@ def discover_command(results: Path, condition: str, min_coverage: float, resampl
     if not input_names and len(r.scenarios) > 1:
         names.append("scenario")
     clusters = (r.runs["scenario"].astype(str) + "#" + r.runs["point"].astype(str)).to_numpy()
-    d = discover(r.runs, names, cond, clusters, str(r.path), min_coverage, resamples, seed)
+    from tqdm import tqdm
+
+    with tqdm(total=resamples, unit="resample", desc="bootstrap of the box", disable=quiet
+              or not resamples, dynamic_ncols=True) as bar:
+        d = discover(r.runs, names, cond, clusters, str(r.path), min_coverage, resamples, seed,
+                     progress=bar.update)
     out = out or r.path / "discover.html"
     out.parent.mkdir(parents=True, exist_ok=True)
     stem = out.with_suffix("")

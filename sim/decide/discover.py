@@ -27,6 +27,7 @@ from __future__ import annotations
 import operator
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -284,7 +285,8 @@ def _quasi_p(box, i: int) -> dict[str, tuple[float, float]]:
 
 
 def bootstrap(x: pd.DataFrame, y: np.ndarray, clusters: np.ndarray, box: Box, resamples: int,
-              seed: int, min_coverage: float) -> pd.DataFrame:
+              seed: int, min_coverage: float,
+              progress: Callable[[int], None] | None = None) -> pd.DataFrame:
     """The box found again on resamples of the design points (replicates kept together): per
     input, how often it is restricted and the spread of its limits."""
     rng = np.random.default_rng(seed)
@@ -295,6 +297,8 @@ def bootstrap(x: pd.DataFrame, y: np.ndarray, clusters: np.ndarray, box: Box, re
         pick = rng.choice(ids, size=ids.size, replace=True)
         rows = np.concatenate([members[c] for c in pick])
         yb = y[rows]
+        if progress:
+            progress(1)
         if yb.all() or not yb.any():
             continue
         b, _ = find_box(x.iloc[rows].reset_index(drop=True), yb, min_coverage)
@@ -382,7 +386,8 @@ class Discovery:
 
 def discover(runs: pd.DataFrame, input_names: list[str], condition: Condition,
              clusters: np.ndarray, where: str, min_coverage: float = MIN_COVERAGE,
-             resamples: int = BOOTSTRAP, seed: int = 0, with_cart: bool = True) -> Discovery:
+             resamples: int = BOOTSTRAP, seed: int = 0, with_cart: bool = True,
+             progress: Callable[[int], None] | None = None) -> Discovery:
     """PRIM, bootstrap and CART on a sweep's runs.
 
     Args:
@@ -413,8 +418,8 @@ def discover(runs: pd.DataFrame, input_names: list[str], condition: Condition,
             and condition.column != "time_to_silence":
         notes.append(f"{int(runs[condition.column].isna().sum())} runs have no value of "
                      f"{condition.column}; they count as not meeting the condition")
-    stability = bootstrap(x, y, clusters, box, resamples, seed, min_coverage) if resamples \
-        else pd.DataFrame()
+    stability = (bootstrap(x, y, clusters, box, resamples, seed, min_coverage, progress)
+                 if resamples else pd.DataFrame())
     table = cart_boxes(x, y) if with_cart else None
     return Discovery(condition, list(input_names), len(y), int(np.unique(clusters).size), hits,
                      box, trajectory, stability, table, x, y, notes)

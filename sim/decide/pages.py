@@ -178,7 +178,9 @@ def tradeoff_figure(d):
     fig.update_xaxes(title="coverage: share of the runs meeting the condition inside the box",
                      range=[0, 1.02])
     fig.update_yaxes(title="density: share of the runs in the box meeting it", range=[0, 1.02])
-    return _style(fig, 460)
+    _style(fig, 460)
+    fig.update_layout(legend=dict(orientation="h", y=1.12, x=0))
+    return fig
 
 
 def limits_figure(d):
@@ -258,7 +260,8 @@ def discover_page(d, folder: str) -> str:
              ("Trade-off: coverage against density",
               "Each point is a step of PRIM's peeling: the box shrinks, so it holds fewer of the "
               "runs that meet the condition (coverage) but a larger share of its runs meet it "
-              "(density). The chosen box is the densest with enough coverage.",
+              "(density). The chosen box covers at least the minimum share (--min-coverage) and, "
+              "among the boxes within 2 points of the densest such box, covers most.",
               tradeoff_figure(d))]
     lim = limits_figure(d)
     if lim is not None:

@@ -163,6 +163,10 @@ def _manifest(path: Path) -> dict[str, Any]:
     if not isinstance(manifest, dict):
         raise UserError(f"{file}: expected a JSON object as commsim writes it, found a "
                         f"{type(manifest).__name__}: {path} is not a commsim results folder")
+    if manifest.get("kind") == "optimize":  # written by commsim optimize (sim/decide/output.py)
+        raise UserError(f"{path} holds a commsim optimize search, not a sweep: its page is "
+                        f"{path / 'optimize.html'}; to compare its plans run: commsim sweep "
+                        f"{path / 'plans' / 'plans.toml'}")
     if not isinstance(manifest.get(MARKER), int):
         raise UserError(f"{path} is not a commsim results folder: its {MANIFEST} has no "
                         f"'{MARKER}' key (made by another program, or by a commsim older than "
