@@ -137,8 +137,9 @@ def test_run_with_set_prints_tables_and_saves_results(tmp_path):
     done = commsim("run", "baseline", "--days", "20", "--replicates", "2", "--every", "5",
                    "--set", "entry_fee=99", "--set", "shill_roles=expert", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    for words in ("Daily means", "ever spoken", "Outcomes across runs", "ever-spoken share",
-                  "time to silence", "cost (yuan)"):
+    for words in ("Daily means", "ever spoken %", "Outcomes across runs",
+                  "members who have ever spoken, at the end (%)",
+                  "days until the group fell silent (days)", "cost (yuan)"):
         assert words in done.stdout
     (out,) = (tmp_path / "results").glob("baseline-*")
     manifest = json.loads((out / "manifest.json").read_text())

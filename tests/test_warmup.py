@@ -34,3 +34,21 @@ def test_a_cold_cache_shows_the_notice_while_compiling(monkeypatch):
 def test_the_cache_lives_beside_the_package_or_in_numbas_user_cache():
     folders = warmup.cache_folders()
     assert folders and all(f.name == "__pycache__" or "numba" in str(f) for f in folders)
+
+
+def test_a_second_process_loads_the_kernels_from_disk_without_compiling():
+    """After one process compiled the kernels, the next one finds every kernel in numba's cache
+    (cache hits, no misses): the compile is paid once per install."""
+    import json
+    import subprocess
+    import sys
+
+    warmup.compile_all()
+    probe = ("import json; from sim import warmup; warmup.compile_all(); "
+             "s = [k.stats for k in warmup.kernels().values()]; "
+             "print(json.dumps([sum(sum(x.cache_hits.values()) for x in s), "
+             "sum(sum(x.cache_misses.values()) for x in s)]))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    hits, misses = json.loads(out.splitlines()[-1])
+    assert misses == 0 and hits >= len(warmup.kernels())

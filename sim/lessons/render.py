@@ -60,7 +60,8 @@ def render_text(result: LessonResult) -> str:
     out += [_wrap(r) for r in result.reasons]
     out += [_wrap("Note: " + n) for n in result.analysis.notes]
     out += ["", "What to try next:", _wrap(f"{try_next_command(lesson)}   # {lesson.try_next[1]}"),
-            "", f"(ran in {result.seconds:.1f} s)"]
+            "", f"(ran in {result.seconds:.1f} s; {lesson.principle} and the other principles "
+                f"in plain words: docs/principles.md)"]
     return "\n".join(out)
 
 
