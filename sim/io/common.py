@@ -109,7 +109,13 @@ def iso_times(values: list[str], path: Path, where: Callable[[int], str],
     Raises:
         UserError: naming the first value that is not a date-time, and where it is.
     """
-    times = pd.to_datetime(pd.Index(values, dtype=object), utc=True, format="ISO8601",
+    # A time without a zone is marked UTC first: pandas (2.3) otherwise gives it the offset of an
+    # earlier value with one (09:00 after a +02:00 row became 07:00 UTC).
+    text = pd.Series(values, dtype=object).astype(str).str.strip()
+    naive = ~text.str.contains(r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$", regex=True) & \
+        text.str.contains(r"\d[T ]\d", regex=True)
+    text = text.where(~naive, text + "+00:00")
+    times = pd.to_datetime(pd.Index(text, dtype=object), utc=True, format="ISO8601",
                            errors="coerce")
     bad = np.flatnonzero(times.isna())
     if bad.size:
