@@ -177,7 +177,8 @@ class Stream:
     def numbers(cls) -> dict[str, set[int]]:
         """Every process's stream numbers: singles, their second streams, and declared ranges."""
         out: dict[str, set[int]] = {}
-        for name, value in vars(cls).items():
+        declared = {k: v for c in reversed(cls.__mro__) for k, v in vars(c).items()}
+        for name, value in declared.items():
             if name.isupper() and name != "SECOND":
                 if isinstance(value, range):
                     out[name] = set(value)

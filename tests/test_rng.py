@@ -3,11 +3,16 @@ whichever rows share the call."""
 
 from __future__ import annotations
 
+import math
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 from numba import njit
 
-from sim.rng import draw, geometric0, run_keys, stream_base, uniform
+from sim.params import info
+from sim.rng import Stream, draw, geometric0, run_keys, stream_base, uniform
 
 KEYS = np.arange(200_000, dtype=np.uint64)
 ONE_RUN = run_keys(np.array([12345], dtype=np.uint64))
@@ -63,20 +68,37 @@ def test_geometric_draws_have_the_requested_mean():
 
 # -- stream numbers: one process, one number ------------------------------------------------------
 
-def test_no_two_random_processes_share_a_stream_number():
-    """Every declared number (singles, their second streams, declared ranges) belongs to one
-    process only. This failed before: REFERRAL_COUNT + 1 was RECRUIT's 27 and
-    INVITE_OVERLAP_PICK + 1 was EFFORT_TEST's 24."""
-    from sim.rng import Stream
-
+def shared_numbers(streams: type[Stream]) -> list[str]:
+    """Stream numbers that two processes of ``streams`` declare."""
     owner: dict[int, str] = {}
     shared = []
-    for name, numbers in Stream.numbers().items():
+    for name, numbers in streams.numbers().items():
         for number in numbers:
             if number in owner:
                 shared.append(f"{number}: {owner[number]} and {name}")
             owner[number] = name
-    assert not shared, "; ".join(shared)
+    return shared
+
+
+def test_the_stream_check_finds_the_old_collisions():
+    """The check itself: the two collisions issue 16 found, declared again, are both reported,
+    and so is a range that overlaps a single stream or the second streams."""
+    class Old(Stream):
+        REFERRAL_SAME_CITY = Stream.REFERRAL_COUNT + 1  # = RECRUIT
+        INVITE_OVERLAP_SLOT = Stream.INVITE_OVERLAP_PICK + 1  # = EFFORT_TEST
+        WIDE = range(1020, 1030)  # inside the second streams
+
+    found = shared_numbers(Old)
+    assert any("RECRUIT" in s and "REFERRAL_SAME_CITY" in s for s in found), found
+    assert any("EFFORT_TEST" in s and "INVITE_OVERLAP_SLOT" in s for s in found), found
+    assert any("WIDE" in s for s in found), found
+
+
+def test_no_two_random_processes_share_a_stream_number():
+    """Every declared number (singles, their second streams, declared ranges) belongs to one
+    process only. This failed before: REFERRAL_COUNT + 1 was RECRUIT's 27 and
+    INVITE_OVERLAP_PICK + 1 was EFFORT_TEST's 24."""
+    assert not shared_numbers(Stream), "; ".join(shared_numbers(Stream))
     singles = [n for name, ns in Stream.numbers().items() for n in ns
                if "(second)" not in name and len(ns) == 1]
     assert all(0 < n < Stream.SECOND for n in singles)
@@ -84,11 +106,6 @@ def test_no_two_random_processes_share_a_stream_number():
 
 def test_event_tie_rounds_cover_the_largest_event_ties_allowed():
     """event_ties may be up to its range's top; each round needs two numbers of the range."""
-    import math
-
-    from sim.params import info
-    from sim.rng import Stream
-
     rounds = math.ceil(info("event_ties")["hi"])
     assert Stream.event_tie(rounds - 1, form=True) in Stream.EVENT_TIE_ROUNDS
     with pytest.raises(ValueError):
@@ -97,9 +114,6 @@ def test_event_tie_rounds_cover_the_largest_event_ties_allowed():
 
 def test_no_stream_number_is_made_by_arithmetic_outside_rng():
     """`Stream.X + 1` picks a number another process may own; sim/ must name every stream."""
-    import re
-    from pathlib import Path
-
     sim = Path(__file__).resolve().parents[1] / "sim"
     pattern = re.compile(r"Stream\.[A-Z_]+\s*[-+*]")
     found = [f"{path.name}:{i}" for path in sim.rglob("*.py") if path.name != "rng.py"
