@@ -27,6 +27,10 @@ only in distribution, and they are compared as two samples of independent runs:
   decide, no ties from conversation; in the engine: the trust phase deleted, the leaving phase
   deleted) and asserts that the same comparison, at the same alpha, then rejects.
 
+- **An analytic corner.** With stimulation, fading, leaving, questions and ties switched off,
+  members are independent posters whose messages have a known mean and variance; both models must
+  land within 4.5 standard deviations of it (``test_independent_posters_post_what_theory_says``).
+
 Bit-for-bit agreement of the engine with itself (a run alone, in a batch, in any order or chunk)
 is a different property, tested in tests/test_equivalence.py.
 """
@@ -305,3 +309,47 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# An analytic corner (house style: test the simulator against theory). With no stimulation, no
+# fading, no leaving, no questions, ties, spammers or troublemakers, every member is an independent
+# poster with a fixed chance p = 1 - exp(-rate) a day, rate = activity x crowding x fit x (trust in
+# group + trust in owner), and posts 1 + G messages, G geometric of mean m; so the messages of D
+# days have mean D sum(p (1 + m)) and variance D sum(p (1 + 3m + 2m^2) - p^2 (1 + m)^2).
+STILL = {"group_size": 300, "join_delay": 0.0, "social_gain": 0.0, "attention_decay": 0.0,
+         "leave_base": 0.0, "mute_base": 0.0, "question_share": 0.0, "tie_rate": 0.0,
+         "share_spammers": 0.0, "share_troublemakers": 0.0, "owner_answer_share": 0.0}
+STILL_DAYS = 40
+
+
+def _expected_messages(activity, fit, trust_sum, size, p) -> tuple[float, float]:
+    rate = activity / (1.0 + size / p.crowding_size) * fit * trust_sum
+    chance, m = -np.expm1(-rate), p.burst_mean
+    mean = STILL_DAYS * np.sum(chance * (1 + m))
+    var = STILL_DAYS * np.sum(chance * (1 + 3 * m + 2 * m * m) - chance**2 * (1 + m) ** 2)
+    return mean, var
+
+
+@pytest.mark.parametrize("side", ["engine", "reference"])
+def test_independent_posters_post_what_theory_says(side):
+    """In the still corner, the messages of 40 days are within 4.5 standard deviations of theory
+    (a false alarm once in 150,000 runs), for the engine and for the reference alike."""
+    p = resolve(STILL)
+    if side == "reference":
+        model = ReferenceModel(seed=3, **STILL)
+        for _ in range(STILL_DAYS):
+            model.step()
+        seats = model.members()
+        said = model.daily.messages.sum()
+        activity = np.array([s.person.activity for s in seats])
+        fit = np.array([s.fit for s in seats])
+        trust = np.array([s.trust_sum() for s in seats])
+    else:
+        state = engine.new_state([p], np.array([derive_seed(3)], dtype=np.uint64))
+        said = sum(int(engine.step(state)[0]["messages"][0]) for _ in range(STILL_DAYS))
+        m, pe = state.members, state.people
+        activity, fit, trust = m.activity, m.fit, m.trust + pe.trust[m.person]
+    mean, var = _expected_messages(activity, fit, trust, len(fit), p)
+    z = (said - mean) / math.sqrt(var)
+    print(f"\n{side}: {said} messages in {STILL_DAYS} days, theory {mean:.0f} +- {var**0.5:.0f}")
+    assert abs(z) < 4.5
