@@ -74,13 +74,13 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "calibrate": ("sim.calibration.commands:calibrate_command",
                   "Fit a scenario's parameters to real groups."),
     "ask": ("sim.ask.commands:ask_command",
-            "Should I? Weigh options for your group, in plain words with 95% intervals."),
+            "Should I? Weigh options for your group, with 95% intervals."),
     "facts": ("sim.facts.commands:facts_command",
-              "Facts of real or simulated groups, week by week, one definition for both."),
+              "Week-level facts of real or simulated groups, measured alike."),
     "optimize": ("sim.decide.commands:optimize_command",
                  "The best lever plans within a budget (cost against effect)."),
     "discover": ("sim.decide.commands:discover_command",
-                 "When plans fail: the conditions under which an outcome happens (PRIM)."),
+                 "When plans fail: where an outcome happens, by PRIM boxes."),
 }
 
 # Older way, still honoured: a module with a list COMMANDS of click commands. Such a module is

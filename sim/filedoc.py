@@ -86,6 +86,9 @@ def _experiment_keys() -> dict[str, tuple[str, str, str, str]]:
                  "seed in every arm", "seed = 7"),
         "outcomes": ("list of outcome names (below)", "all", "per-run outcomes kept in "
                      "runs.parquet", 'outcomes = ["members_final", "revenue", "cost"]'),
+        "record": ('list of "members" and "groups"', "[] (none)", "opt-in per-member and "
+                   "per-group tables (members.parquet, groups.parquet) for `commsim facts`",
+                   'record = ["members", "groups"]'),
     }
 
 

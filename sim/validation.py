@@ -78,7 +78,7 @@ def build(data_dir: Path) -> dict:
     out: dict = {"model": MODEL, "min_messages": MIN_MESSAGES, "command": COMMAND,
                  "logs": {}, "model_facts": _rows(summarise(model))}
     for key, (folder, title) in LOGS.items():
-        real = load_source(data_dir / folder)
+        real = load_source(data_dir / folder, keep_group_names=True)  # public names: halves
         halves = {h: [g for g in real.groups if half(g) == h] for h in "AB"}
         entry = {"title": title, "folder": folder, "groups": len(real.groups),
                  "has_joins": real.has_joins, "note": real.note,

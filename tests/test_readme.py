@@ -28,6 +28,18 @@ NOT_RUN = {
         "8,192 runs: tests/test_sensitivity.py runs small Saltelli designs",
     "commsim sensitivity results/sens": "needs the sweep above: tests/test_sensitivity.py",
     "commsim viz --lesson shills": "a server until Ctrl-C: tests/test_viz.py drives it",
+    "commsim optimize optimize_300 --workers 2":
+        "240 candidates on 16 seeds: tests/test_optimize.py runs small problems end to end",
+    "commsim run 'results/optimize_300-*/plans/plan_05.toml'":
+        "needs the search above: tests/test_optimize.py runs its plan files",
+    "commsim sweep playbook_worlds --out results/worlds":
+        "1,024 runs: tests/test_discover.py sweeps a small design",
+    "commsim discover results/worlds 'active_members_d90 < 10'":
+        "needs the sweep above: tests/test_discover.py",
+    "commsim run baseline --replicates 200 --days 455 --record members,groups --out results/b":
+        "200 runs of 455 days: tests/test_records.py records small runs",
+    "commsim facts results/b --against club.parquet --html facts.html":
+        "needs the runs above: tests/test_facts.py compares a recorded folder with a log",
 }
 # the same command, made small where its defaults take minutes (options appended)
 TINY = {

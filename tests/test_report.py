@@ -79,7 +79,7 @@ def test_report_command_writes_a_self_contained_html_file(factorial):
     done = subprocess.run([sys.executable, "-m", "sim", "report", str(factorial)],
                           capture_output=True, text=True, timeout=HANG)
     assert done.returncode == 0, done.stderr
-    assert "6 figures" in done.stdout and "Written:" in done.stdout
+    assert "7 figures" in done.stdout and "Written:" in done.stdout
     text = (factorial / "report.html").read_text(encoding="utf-8")
     assert len(text) > 3_000_000  # plotly.js itself is inside
     assert not re.search(r"<(script|link|img)[^>]+(src|href)=[\"']?https?:", text)

@@ -236,13 +236,6 @@ def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: t
                             f"{', ...' if len(names) > 10 else ''})")
         chosen = names
     observed = targets.observe(table, chosen, max_days, min_messages=min_messages)
-    blind = [o.group for o in observed if not o.joins_known]
-    if blind:
-        click.echo(f"warning: {events.name} has no join records for {', '.join(blind[:5])}"
-                   f"{', ...' if len(blind) > 5 else ''}: members who never post are not seen, "
-                   "so the ever-spoken share is left out of the loss, activity is compared as "
-                   "messages per poster, and the simulated group is sized to the posters seen "
-                   "(fewer than the members it really had)", err=True)
     train, test = split_groups(observed) if holdout else (observed, [])
     base_values = to_dict(base.params)
     accepted = evaluate.acceptance(base_values)
@@ -256,6 +249,13 @@ def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: t
                             f"{str(err).removeprefix(': ')}; the model's groups are smaller: "
                             "calibrate smaller groups, or a shorter window (--max-days)"
                             ) from None
+    blind = [o.group for o in observed if not o.joins_known]
+    if blind:
+        click.echo(f"warning: {events.name} has no join records for {', '.join(blind[:5])}"
+                   f"{', ...' if len(blind) > 5 else ''}: members who never post are not seen, "
+                   "so the ever-spoken share is left out of the loss, activity is compared as "
+                   "messages per poster, and the simulated group is sized to the posters seen "
+                   "(fewer than the members it really had)", err=True)
     settings = fit.Settings(trials=trials, replicates=replicates, restarts=restarts, seed=seed)
     cal = fit.calibrate(train, contexts, accepted, base_values, dims, settings,
                         progress=lambda line: click.echo(line, err=True))

@@ -72,10 +72,11 @@ class Source:
         return replace(self, members=m, has_joins=False)
 
 
-def load_source(path: Path, groups_file: Path | None = None, scenario: str | None = None
-                ) -> Source:
+def load_source(path: Path, groups_file: Path | None = None, scenario: str | None = None,
+                keep_group_names: bool = False) -> Source:
     """A results folder (its runs of ``scenario`` when it holds several) or an event log (a
-    file, or a folder holding events.csv)."""
+    file, or a folder holding events.csv). A CSV log's group names are hashed as on import
+    unless ``keep_group_names`` (public logs, whose halves are split by name)."""
     path = Path(path).expanduser()
     if not path.exists():
         raise UserError(f"{path}: no such file or folder; expected an event log (.parquet, "
@@ -86,10 +87,11 @@ def load_source(path: Path, groups_file: Path | None = None, scenario: str | Non
             return load_results(path, scenario)
         for name in ("events.csv", "events.csv.gz", "events.parquet"):
             if (path / name).is_file():
-                return replace(load_log(path / name, groups_file), name=path.name)
+                return replace(load_log(path / name, groups_file, keep_group_names),
+                               name=path.name)
         raise UserError(f"{path}: a folder with neither events.csv nor a results manifest; "
                         "expected an event log or a results folder")
-    return load_log(path, groups_file)
+    return load_log(path, groups_file, keep_group_names)
 
 
 def load_results(path: Path, scenario: str | None = None) -> Source:
@@ -169,11 +171,14 @@ def read_observed(path: Path) -> pd.Series:
     return pd.Series(until.to_numpy(), index=table["group"].astype(str))
 
 
-def load_log(path: Path, groups_file: Path | None = None) -> Source:
+def load_log(path: Path, groups_file: Path | None = None, keep_group_names: bool = False
+             ) -> Source:
     """An event log, with the observation window of ``groups_file`` (or groups.csv beside it)."""
-    from sim.io import read_events
+    from sim.io import load_salt, read_events
+    from sim.io.privacy import hash_group
 
-    events = read_events(path)
+    salt = load_salt()
+    events = read_events(path, keep_group_names, salt)  # names hashed as on import, or kept
     note = ""
     if groups_file is None and (path.parent / GROUPS_FILE).is_file() and \
             path.name != GROUPS_FILE:
@@ -181,6 +186,9 @@ def load_log(path: Path, groups_file: Path | None = None) -> Source:
         if "observed_until" in head:
             groups_file = path.parent / GROUPS_FILE
     observed = read_observed(groups_file) if groups_file is not None else None
+    if observed is not None and not set(observed.index) & set(events["group"].astype(str)):
+        # the log's group names are stored hashed: find the groups file's groups the same way
+        observed.index = [hash_group(salt, g) for g in observed.index]
     if observed is not None:
         note = f"observation windows from {groups_file.name}"
     return from_events(events, path.name.split(".")[0], observed, note)
