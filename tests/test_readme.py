@@ -28,6 +28,8 @@ NOT_RUN = {
         "8,192 runs: tests/test_sensitivity.py runs small Saltelli designs",
     "commsim sensitivity results/sens": "needs the sweep above: tests/test_sensitivity.py",
     "commsim viz --lesson shills": "a server until Ctrl-C: tests/test_viz.py drives it",
+    "commsim viz --compare baseline shills=2,shills_start=30":
+        "a server until Ctrl-C: tests/test_viz_compare.py drives it",
 }
 # the same command, made small where its defaults take minutes (options appended)
 TINY = {

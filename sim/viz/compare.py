@@ -56,7 +56,10 @@ def parse_arm(text: str, dirs: Sequence[str] = ()) -> Arm:
         overrides = dict(parse_assignment(p, source="--compare") for p in pairs)
         resolve(overrides, source=f"--compare {text}")
         return Arm(text, overrides)
-    scenario = load_scenario(text, dirs)
+    try:
+        scenario = load_scenario(text, dirs)
+    except UserError as err:
+        raise UserError(f"--compare {text}: {err}") from None
     return Arm(scenario.name, dict(scenario.overrides))
 
 
