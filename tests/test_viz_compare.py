@@ -94,7 +94,7 @@ def test_title_says_what_differs_in_words_and_units():
     a, b, days = lesson_arms("commercial_cadence")
     title = what_differs(a, b)
     assert "days between commercial posts" in title
-    assert "7 days in A" in title and "1 days in B" in title
+    assert "7 days in A" in title and "1 day in B" in title
     assert days == 180
     late = what_differs(parse_arm("baseline"), parse_arm(LATE_SHILLS))
     assert "day 0 in A" in late and "day 30 in B" in late
@@ -172,7 +172,7 @@ def test_compare_page_shows_both_arms_and_where_they_part(compare_page):
     starts, draws a chart per outcome, and logs no errors."""
     page, errors = compare_page
     title = page.locator("#commsim-title").inner_text()
-    assert "shill accounts per group" in title and "2 accounts/group in B" in title
+    assert "shill accounts per group" in title and "none in A, 2 accounts/group in B" in title
     crn = page.locator("#commsim-crn").inner_text()
     parted = int(re.search(r"first differ on day (\d+)", crn).group(1))
     assert parted >= 30 and "acts from day 30" in crn
@@ -220,7 +220,7 @@ def test_lesson_picker_loads_the_lessons_two_arms(compare_page):
     page.wait_for_function("document.querySelector('#commsim-title').innerText"
                            ".includes('red packets')", timeout=HANG * 1000)
     title = page.locator("#commsim-title").inner_text()
-    assert "0 days in A, 7 days in B" in title
+    assert "none in A, 7 days in B" in title
     assert "Lesson red_packets" in page.locator("body").inner_text()
     _images(page, 4)
     page.wait_for_timeout(500)  # a settle for the picture only

@@ -88,6 +88,25 @@ def _show(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
+def _value_words(value: Any, unit: str, zero: str | None) -> str:
+    """A value with its unit as a reader says it: "day 30", "7 days", "1 day", "on", "never",
+    and ``zero`` (the parameter's word for 0, such as "none" or "free") for 0."""
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    text = _show(value)
+    if text == "never":
+        return text
+    if zero is not None and value == 0:
+        return zero
+    if unit == "1/day":
+        return f"{text} a day"
+    if unit == "day":  # "day 30", not "30 day"
+        return f"day {text}"
+    if unit == "days" and value == 1:
+        return "1 day"
+    return f"{text} {unit}" if unit else text
+
+
 def differences(a: Arm, b: Arm) -> list[tuple[str, Any, Any]]:
     """The parameters whose resolved values differ: (name, value in A, value in B)."""
     from sim.params import resolve, to_dict
@@ -104,12 +123,14 @@ def what_differs(a: Arm, b: Arm) -> str:
     for key, va, vb in differences(a, b):
         meta = info(key)
         words = (meta.get("doc") or key).rstrip(".")
+        zero = re.search(r"\s*\(0 = ([^)]+)\)", words)  # "(0 = none)": said instead of 0
+        if zero:
+            words = words.replace(zero.group(0), "")
+        words = words.replace(" (inf = never)", "")
         unit = meta.get("unit") or ""
-        unit = "" if unit in ("switch", "policy") else f" {unit}"
-        if unit.strip() == "day":  # "day 30", not "30 day"
-            shown = [_show(v) if _show(v) == "never" else f"day {_show(v)}" for v in (va, vb)]
-        else:
-            shown = [_show(v) + ("" if _show(v) == "never" else unit) for v in (va, vb)]
+        unit = "" if unit in ("switch", "policy") else unit
+        shown = [_value_words(v, unit.strip(), zero.group(1) if zero else None)
+                 for v in (va, vb)]
         parts.append(f"{words}: {shown[0]} in A, {shown[1]} in B")
     return "; ".join(parts) if parts else "nothing: the two arms are the same"
 

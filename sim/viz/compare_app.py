@@ -51,7 +51,7 @@ def pair_chart(pair: Pair, outcome: str, upto: int) -> Figure:
     median and the single run up to day ``upto``."""
     lab = labels.label(outcome)
     scale = 100 if lab.share else 1
-    fig = Figure(figsize=(11, 2.9), dpi=80)
+    fig = Figure(figsize=(14, 3.0), dpi=80)
     axes = fig.subplots(1, 2, sharey=True)
     for ax, arm_key in zip(axes, ("A", "B")):
         arm = pair.a if arm_key == "A" else pair.b
@@ -64,6 +64,10 @@ def pair_chart(pair: Pair, outcome: str, upto: int) -> Figure:
         shown = run[run.day <= upto]
         ax.plot(shown.day, shown[outcome] * scale, color=colour, lw=1.6,
                 label=f"the run on seed {pair.seed}")
+        if pair.parted is None or pair.parted > 0:  # the days both runs share, shaded grey
+            same_until = pair.days - 1 if pair.parted is None else pair.parted - 0.5
+            ax.axvspan(0, same_until, color="#888", alpha=0.12, lw=0,
+                       label="days identical in A and B")
         if pair.start:
             ax.axvline(pair.start, color="#555", lw=0.8, ls=":")
             ax.text(pair.start, 0.97, f" acts from day {pair.start:g}", fontsize=7,
