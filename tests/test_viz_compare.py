@@ -87,6 +87,9 @@ def test_lever_start_follows_the_arm_where_the_lever_is_on():
     assert lever_start(parse_arm("shills"), parse_arm("shills_first_month")) == 30
     assert lever_start(parse_arm("baseline"), parse_arm("group_size=60")) is None
     assert lever_start(*lesson_arms("red_packets")[:2]) == 0
+    a, b, _ = lesson_arms("red_packets", "offline events", "3 leaders")
+    assert (a.name, b.name) == ("offline events", "3 leaders")
+    assert lesson_arms("red_packets", "no such arm")[0].name == "nothing"
 
 
 def test_title_says_what_differs_in_words_and_units():
@@ -225,4 +228,19 @@ def test_lesson_picker_loads_the_lessons_two_arms(compare_page):
     _images(page, 4)
     page.wait_for_timeout(500)  # a settle for the picture only
     page.screenshot(path=str(IMG / "viz_compare_lesson.png"), full_page=True)
+    assert errors == []
+
+
+@requires_chromium
+def test_a_lesson_with_more_arms_lets_the_learner_pick_two(compare_page):
+    """In a lesson of three arms, arm A can be set to any of them; the title follows."""
+    page, errors = compare_page
+    page.locator(".v-select").first.click()
+    page.get_by_role("option", name="commercial_cadence", exact=True).click()
+    page.wait_for_function("document.querySelector('#commsim-title').innerText"
+                           ".includes('7 days in A, 1 day in B')", timeout=HANG * 1000)
+    page.locator(".v-select").nth(1).click()
+    page.get_by_role("option", name="no selling", exact=True).click()
+    page.wait_for_function("document.querySelector('#commsim-title').innerText"
+                           ".includes('none in A, 1 day in B')", timeout=HANG * 1000)
     assert errors == []

@@ -63,14 +63,17 @@ def parse_arm(text: str, dirs: Sequence[str] = ()) -> Arm:
     return Arm(scenario.name, dict(scenario.overrides))
 
 
-def lesson_arms(name: str) -> tuple[Arm, Arm, int]:
-    """A lesson's reference and intervention arms (world included) and its days."""
+def lesson_arms(name: str, first: str | None = None, second: str | None = None
+                ) -> tuple[Arm, Arm, int]:
+    """Two arms of a lesson (world included) and its days: ``first`` and ``second`` if they are
+    arms of the lesson, else its reference and its intervention."""
     from sim.lessons.runner import get_lesson
 
     lesson = get_lesson(name)
     design = lesson.design()
-    return (Arm(lesson.reference, design[lesson.reference]),
-            Arm(lesson.treatment, design[lesson.treatment]), lesson.days)
+    first = first if first in design else lesson.reference
+    second = second if second in design else lesson.treatment
+    return Arm(first, design[first]), Arm(second, design[second]), lesson.days
 
 
 def arms_from_env(environ: Mapping[str, str] | None = None) -> tuple[Arm, Arm] | None:
@@ -98,6 +101,8 @@ def _value_words(value: Any, unit: str, zero: str | None) -> str:
         return text
     if zero is not None and value == 0:
         return zero
+    if unit == "share" and not isinstance(value, str):
+        return f"{value:.0%}"
     if unit == "1/day":
         return f"{text} a day"
     if unit == "day":  # "day 30", not "30 day"

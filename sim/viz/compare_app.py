@@ -5,7 +5,8 @@ Two options side by side on the same seed, each drawn over the band of many seed
 them, and their median): Mesa's SolaraViz draws one model at a time and no replicates, so this page
 is a Solara page of its own, built from the app's parts (plain words and units from
 :mod:`sim.labels`, sliders that show their values). A lesson picker loads a lesson's two arms
-(its reference and its intervention); the arms given on the command line are the first choice.
+(its reference and its intervention; in a lesson of more arms, any two of them); the arms given
+on the command line are the first choice.
 The arithmetic lives in :mod:`sim.viz.compare`.
 """
 
@@ -39,11 +40,11 @@ CHOICES = ([YOURS] if CLI_ARMS else []) + list(LESSONS)
 COLORS = {"A": "#1f77b4", "B": "#d62728"}
 
 
-def arms_of(choice: str):
-    """The two arms and the days of a choice of the picker."""
+def arms_of(choice: str, first: str | None = None, second: str | None = None):
+    """The two arms and the days of a choice of the picker (and of a lesson's arms)."""
     if choice == YOURS and CLI_ARMS:
         return CLI_ARMS[0], CLI_ARMS[1], DEFAULT_DAYS
-    return lesson_arms(choice)
+    return lesson_arms(choice, first, second)
 
 
 def pair_chart(pair: Pair, outcome: str, upto: int) -> Figure:
@@ -105,17 +106,22 @@ def day_table(pair: Pair, upto: int) -> str:
 @solara.component
 def Page():
     choice, set_choice = solara.use_state(CHOICES[0])
+    first, set_first = solara.use_state(None)  # a lesson's arm for A (None: its reference)
+    second, set_second = solara.use_state(None)  # and for B (None: its intervention)
     seed, set_seed = solara.use_state(0)
-    a, b, days = solara.use_memo(lambda: arms_of(choice), [choice])
+    key = [choice, first, second]
+    a, b, days = solara.use_memo(lambda: arms_of(choice, first, second), key)
     upto, set_upto = solara.use_state(days - 1)
-    bands = solara.use_memo(lambda: run_bands(a, b, days), [choice])
-    single = solara.use_memo(lambda: run_single(a, b, seed, days), [choice, seed])
+    bands = solara.use_memo(lambda: run_bands(a, b, days), key)
+    single = solara.use_memo(lambda: run_single(a, b, seed, days), [*key, seed])
     upto = min(upto, days - 1)
     pair = Pair(a, b, seed, days, single, bands, BAND_REPLICATES,
                 first_difference(single["A"], single["B"]), lever_start(a, b))
 
     def pick(value):
         set_choice(value)
+        set_first(None)
+        set_second(None)
         set_upto(arms_of(value)[2] - 1)
 
     esc = html.escape
@@ -133,6 +139,11 @@ def Page():
             with solara.Column(style={"min-width": "320px", "max-width": "340px"}):
                 solara.Select(label="lesson (loads its two arms)", values=CHOICES, value=choice,
                               on_value=pick)
+                if lesson is not None and len(lesson.arms) > 2:  # which two of its arms
+                    solara.Select(label="arm A", values=list(lesson.arms), value=a.name,
+                                  on_value=set_first)
+                    solara.Select(label="arm B", values=list(lesson.arms), value=b.name,
+                                  on_value=set_second)
                 solara.SliderInt("seed of the single run", value=seed, min=0, max=99,
                                  on_value=set_seed, thumb_label="always")
                 solara.SliderInt("show the run up to day", value=upto, min=0, max=days - 1,
