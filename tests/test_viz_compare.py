@@ -15,12 +15,15 @@ from click.testing import CliRunner
 from sim.errors import UserError
 from sim.lessons.commands import viz_command, viz_invocation
 from sim.params import info
+from sim.scenarios import load_scenario
 from sim.viz import COMPARE_APP_PATH
 from sim.viz.compare import (
     COMPARE_ENV,
+    DEFAULT_DAYS,
     QUANTILES,
     arms_from_env,
     crn_sentence,
+    days_of,
     first_difference,
     lesson_arms,
     lever_start,
@@ -40,11 +43,14 @@ LATE_SHILLS = "shills=2,shills_start=30"
 
 
 def test_arms_come_from_scenarios_or_assignments():
-    """A scenario name gives its overrides; key=value pairs (commas or spaces) give theirs."""
+    """A scenario name gives its overrides and days; key=value pairs (commas or spaces) give
+    theirs, and the run lasts the longer scenario's days, else the default."""
     assert parse_arm("shills").overrides["shills"] == 2
     assert parse_arm("baseline").overrides == {}
     arm = parse_arm("shills=2, shills_start=30")
     assert arm.overrides == {"shills": 2, "shills_start": 30}
+    assert days_of(arm, arm) == DEFAULT_DAYS
+    assert days_of(arm, parse_arm("baseline")) == load_scenario("baseline").days
 
 
 @pytest.mark.parametrize("text, words", [
@@ -218,14 +224,21 @@ def test_seed_slider_reruns_both_arms_on_the_new_seed(compare_page):
 def test_lesson_picker_loads_the_lessons_two_arms(compare_page):
     """Choosing a lesson loads its reference and intervention arms and names the lesson."""
     page, errors = compare_page
+    before = _images(page, 4)
     page.locator(".v-select").first.click()
     page.get_by_role("option", name="red_packets", exact=True).click()
     page.wait_for_function("document.querySelector('#commsim-title').innerText"
                            ".includes('red packets')", timeout=HANG * 1000)
     title = page.locator("#commsim-title").inner_text()
     assert "none in A, 7 days in B" in title
-    assert "Lesson red_packets" in page.locator("body").inner_text()
-    _images(page, 4)
+    # the page redraws in parts: the lesson's card arrives after the title
+    page.get_by_text("Lesson red_packets").wait_for(timeout=HANG * 1000)
+    page.locator('#commsim-day-table[data-arms="nothing | weekly red packets"]').wait_for(
+        timeout=HANG * 1000)
+    page.wait_for_function("old => { const now = [...document.querySelectorAll("
+                           "'img[src^=\"blob:\"]')].map(e => e.src); return now.length >= 4 "
+                           "&& now.every(s => !old.includes(s)); }", arg=before,
+                           timeout=HANG * 1000)
     page.wait_for_timeout(500)  # a settle for the picture only
     page.screenshot(path=str(IMG / "viz_compare_lesson.png"), full_page=True)
     assert errors == []

@@ -23,7 +23,7 @@ from sim.errors import UserError
 COMPARE_ENV = "COMMSIM_VIZ_COMPARE"  # `commsim viz --compare A B` passes the two arms this way
 BAND_SEEDS = 1000  # the bands' seeds start here, apart from the single run's seeds (0-99)
 BAND_REPLICATES = 20  # seeds per arm behind the bands
-DEFAULT_DAYS = 120
+DEFAULT_DAYS = 120  # for two arms of key=value pairs; scenarios bring their own days
 QUANTILES = (0.1, 0.5, 0.9)  # the band (10% to 90% of seeds) and its median
 # the outcomes the app draws, one row of two charts each; MONEY only when an arm earns or spends
 OUTCOMES = ("messages", "active_members", "ever_spoken_share", "muted")
@@ -36,6 +36,7 @@ class Arm:
 
     name: str
     overrides: dict[str, Any]
+    days: int | None = None  # a scenario's own run length, if it has one
 
 
 def parse_arm(text: str, dirs: Sequence[str] = ()) -> Arm:
@@ -60,7 +61,7 @@ def parse_arm(text: str, dirs: Sequence[str] = ()) -> Arm:
         scenario = load_scenario(text, dirs)
     except UserError as err:
         raise UserError(f"--compare {text}: {err}") from None
-    return Arm(scenario.name, dict(scenario.overrides))
+    return Arm(scenario.name, dict(scenario.overrides), scenario.days)
 
 
 def lesson_arms(name: str, first: str | None = None, second: str | None = None
@@ -74,6 +75,11 @@ def lesson_arms(name: str, first: str | None = None, second: str | None = None
     first = first if first in design else lesson.reference
     second = second if second in design else lesson.treatment
     return Arm(first, design[first]), Arm(second, design[second]), lesson.days
+
+
+def days_of(a: Arm, b: Arm) -> int:
+    """Days to run two arms: the longer of the scenarios' own run lengths, else the default."""
+    return max([d for d in (a.days, b.days) if d] or [DEFAULT_DAYS])
 
 
 def arms_from_env(environ: Mapping[str, str] | None = None) -> tuple[Arm, Arm] | None:

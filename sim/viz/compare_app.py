@@ -21,10 +21,10 @@ from sim import labels
 from sim.lessons import LESSONS
 from sim.viz.compare import (
     BAND_REPLICATES,
-    DEFAULT_DAYS,
     Pair,
     arms_from_env,
     crn_sentence,
+    days_of,
     first_difference,
     lesson_arms,
     lever_start,
@@ -43,7 +43,7 @@ COLORS = {"A": "#1f77b4", "B": "#d62728"}
 def arms_of(choice: str, first: str | None = None, second: str | None = None):
     """The two arms and the days of a choice of the picker (and of a lesson's arms)."""
     if choice == YOURS and CLI_ARMS:
-        return CLI_ARMS[0], CLI_ARMS[1], DEFAULT_DAYS
+        return CLI_ARMS[0], CLI_ARMS[1], days_of(*CLI_ARMS)
     return lesson_arms(choice, first, second)
 
 
@@ -98,7 +98,8 @@ def day_table(pair: Pair, upto: int) -> str:
             med = float(pair.bands[arm_key][outcome][0.5].loc[upto]) * scale
             cells.append(f"<td>{value:,.0f}</td><td>{med:,.0f}</td>")
         rows.append(f"<tr><td>{html.escape(lab.heading())}</td>{''.join(cells)}</tr>")
-    return ("<table id='commsim-day-table' style='border-collapse:collapse' cellpadding='3'>"
+    arms = html.escape(f"{pair.a.name} | {pair.b.name}", quote=True)
+    return (f"<table id='commsim-day-table' data-arms=\"{arms}\" cellpadding='3'>"
             f"<tr><th>on day {upto}</th><th>A: this run</th><th>A: median of seeds</th>"
             "<th>B: this run</th><th>B: median of seeds</th></tr>" + "".join(rows) + "</table>")
 
