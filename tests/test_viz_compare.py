@@ -257,3 +257,27 @@ def test_a_lesson_with_more_arms_lets_the_learner_pick_two(compare_page):
     page.wait_for_function("document.querySelector('#commsim-title').innerText"
                            ".includes('none in A, 1 day in B')", timeout=HANG * 1000)
     assert errors == []
+
+
+def test_the_docs_compare_and_lesson_commands_name_real_arms_and_parameters():
+    """Every `commsim viz --compare A B` in the README and the teaching page names arms that
+    load, and every `commsim lesson NAME --set k=v` there names a lesson and valid values, so a
+    renamed scenario, lesson or parameter fails here before a class meets it."""
+    from pathlib import Path
+
+    from sim.lessons.overrides import parse_assignments
+    from sim.lessons.runner import get_lesson
+
+    root = Path(__file__).resolve().parents[1]
+    text = "\n".join((root / f).read_text(encoding="utf-8")
+                     for f in ("README.md", "docs/teaching.md"))
+    compares = [(a, b) for a, b in re.findall(r"commsim viz --compare (\S+) ([^\s`]+)", text)
+                if (a, b) != ("A", "B")]  # "A B" is the placeholder of the prose
+    assert len(compares) >= 3
+    for a, b in compares:
+        parse_arm(a), parse_arm(b)
+    lessons = re.findall(r"commsim lesson (\w+)((?: --set [^\s`]+)*)", text)
+    assert any(sets for _, sets in lessons)
+    for name, sets in lessons:
+        get_lesson(name)
+        parse_assignments(re.findall(r"--set ([^\s`]+)", sets), source=f"lesson {name}")
