@@ -76,6 +76,15 @@ def test_the_two_runs_share_their_random_numbers_until_the_lever_starts():
     assert np.array_equal(single["A"].loc[early, cols], single["B"].loc[early, cols])
 
 
+def test_paired_differences_are_zero_on_every_seed_until_the_lever_starts():
+    """Over many seeds, B minus A on the same seed is exactly 0 on every day before shills that
+    start on day 30 (the whole band, not just its median), and not after."""
+    bands = run_bands(parse_arm("baseline"), parse_arm(LATE_SHILLS), days=45, replicates=8)
+    diff = bands["B-A"]["messages"]
+    assert (diff.loc[:29] == 0).all().all()
+    assert (diff.loc[30:, 0.9] > 0).any()
+
+
 def test_identical_arms_never_part():
     """The same arm twice (the default group size set explicitly) gives the same run: no day
     differs, and the screen says so."""
@@ -162,7 +171,7 @@ def compare_page(tmp_path_factory):
            "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     log = tmp_path_factory.mktemp("compare") / "server.log"
     with chromium() as browser, serve(cmd, url, env=env, log=log):
-        page, errors = new_page(browser, 1300, 1900)
+        page, errors = new_page(browser, 1300, 2500)
         page.goto(url)
         page.locator("#commsim-crn").wait_for(timeout=HANG * 1000)
         yield page, errors
@@ -185,7 +194,8 @@ def test_compare_page_shows_both_arms_and_where_they_part(compare_page):
     crn = page.locator("#commsim-crn").inner_text()
     parted = int(re.search(r"first differ on day (\d+)", crn).group(1))
     assert parted >= 30 and "acts from day 30" in crn
-    assert len(_images(page, 4)) >= 4
+    assert len(_images(page, 6)) >= 6  # a chart per outcome, and B minus A
+    assert "B minus A on the same seed" in page.locator("#commsim-difference").inner_text()
     page.wait_for_timeout(500)  # a settle for the picture only: nothing below depends on it
     page.screenshot(path=str(IMG / "viz_compare.png"), full_page=True)
     assert errors == []

@@ -228,16 +228,21 @@ def run_single(a: Arm, b: Arm, seed: int, days: int) -> dict[str, Any]:
 
 def run_bands(a: Arm, b: Arm, days: int, replicates: int = BAND_REPLICATES) -> dict[str, Any]:
     """Both arms on the seeds ``BAND_SEEDS ..`` (the same seeds in each): per day, the 10%, 50%
-    and 90% quantiles of each outcome over the seeds."""
+    and 90% quantiles of each outcome over the seeds ("A", "B"), and of B minus A on the same
+    seed ("B-A": the paired difference, which common random numbers make narrow)."""
     from sim.batch import run_batch
 
     seeds = list(range(BAND_SEEDS, BAND_SEEDS + replicates))
     daily = run_batch([a.overrides] * replicates + [b.overrides] * replicates, seeds * 2, days)
-    out = {}
-    for name, runs in (("A", range(replicates)), ("B", range(replicates, 2 * replicates))):
-        part = daily[daily.run.isin(list(runs))]
-        out[name] = part.groupby("day")[[*OUTCOMES, *MONEY]].quantile(list(QUANTILES)).unstack()
-    return out
+    cols = [*OUTCOMES, *MONEY]
+    daily = daily.sort_values(["run", "day"]).reset_index(drop=True)
+    in_b = daily.run >= replicates
+    part = {"A": daily[~in_b].reset_index(drop=True), "B": daily[in_b].reset_index(drop=True)}
+    diff = part["B"][cols] - part["A"][cols]  # row i of each: the same seed and day
+    diff["day"] = part["A"]["day"]
+    part["B-A"] = diff
+    return {name: frame.groupby("day")[cols].quantile(list(QUANTILES)).unstack()
+            for name, frame in part.items()}
 
 
 def shown_outcomes(pair: Pair) -> list[str]:

@@ -6,8 +6,8 @@ them, and their median): Mesa's SolaraViz draws one model at a time and no repli
 is a Solara page of its own, built from the app's parts (plain words and units from
 :mod:`sim.labels`, sliders that show their values). A lesson picker loads a lesson's two arms
 (its reference and its intervention; in a lesson of more arms, any two of them); the arms given
-on the command line are the first choice.
-The arithmetic lives in :mod:`sim.viz.compare`.
+on the command line are the first choice. Below the pairs of charts, B minus A on the same seed:
+zero until what differs acts. The arithmetic lives in :mod:`sim.viz.compare`.
 """
 
 from __future__ import annotations
@@ -81,6 +81,39 @@ def pair_chart(pair: Pair, outcome: str, upto: int) -> Figure:
     axes[0].set_ylabel(f"{lab.words}\n({lab.unit})", fontsize=8)
     if lab.share:
         axes[0].set_ylim(0, 100)
+    fig.tight_layout()
+    return fig
+
+
+def difference_chart(pair: Pair, outcomes: list[str], upto: int) -> Figure:
+    """B minus A on the same seed, one panel per outcome: the band of the paired differences
+    over the seeds, their median, and the single run's difference up to day ``upto``."""
+    import math
+
+    cols = 3
+    rows = math.ceil(len(outcomes) / cols)
+    fig = Figure(figsize=(14, 2.7 * rows), dpi=80)
+    axes = fig.subplots(rows, cols, squeeze=False).ravel()
+    run_a, run_b = pair.single["A"], pair.single["B"]
+    for ax, outcome in zip(axes, outcomes):
+        lab = labels.label(outcome)
+        scale = 100 if lab.share else 1
+        band = pair.bands["B-A"][outcome] * scale
+        ax.axhline(0, color="#555", lw=0.8)
+        ax.fill_between(band.index, band[0.1], band[0.9], color="#7f7f7f", alpha=0.25, lw=0,
+                        label=f"10-90% of {pair.replicates} seeds")
+        ax.plot(band.index, band[0.5], color="#333", lw=1, ls="--", label="median of the seeds")
+        shown = run_a.day <= upto
+        ax.plot(run_a.day[shown], (run_b[outcome] - run_a[outcome])[shown] * scale,
+                color="#9467bd", lw=1.4, label=f"the run on seed {pair.seed}")
+        ax.set_title(lab.words, fontsize=9)
+        ax.set_ylabel(f"B minus A ({'percentage points' if lab.share else lab.unit})",
+                      fontsize=8)
+        ax.set_xlabel("day since launch (days)", fontsize=8)
+        ax.set_xlim(0, pair.days - 1)
+    axes[0].legend(loc="best", fontsize=7)
+    for ax in axes[len(outcomes):]:
+        ax.set_visible(False)
     fig.tight_layout()
     return fig
 
@@ -159,6 +192,12 @@ def Page():
         for outcome in shown_outcomes(pair):
             solara.FigureMatplotlib(pair_chart(pair, outcome, upto), format="png",
                                     bbox_inches="tight")
+        solara.HTML(tag="h3", unsafe_innerHTML=(
+            "B minus A on the same seed: zero until what differs acts, then what the difference "
+            "did on each seed"),
+            attributes={"id": "commsim-difference"})
+        solara.FigureMatplotlib(difference_chart(pair, shown_outcomes(pair), upto),
+                                format="png", bbox_inches="tight")
     return main
 
 
