@@ -40,6 +40,8 @@ NOT_RUN = {
         "200 runs of 455 days: tests/test_records.py records small runs",
     "commsim facts results/b --against club.parquet --html facts.html":
         "needs the runs above: tests/test_facts.py compares a recorded folder with a log",
+    "commsim viz --compare baseline shills=2,shills_start=30":
+        "a server until Ctrl-C: tests/test_viz_compare.py drives it",
 }
 # the same command, made small where its defaults take minutes (options appended)
 TINY = {

@@ -65,24 +65,36 @@ def lesson_command(name: str, html_path: Path | None, assignments: tuple[str, ..
         click.echo(f"wrote {path}")
 
 
-def viz_invocation(lesson: str | None, host: str, port: int, open_browser: bool
-                   ) -> tuple[list[str], dict[str, str]]:
-    """The command that serves the app and the environment it needs.
+def viz_invocation(lesson: str | None, host: str, port: int, open_browser: bool,
+                   compare: tuple[str, str] | None = None) -> tuple[list[str], dict[str, str]]:
+    """The command that serves the app (the two-arm app when ``compare`` names two arms) and the
+    environment it needs.
 
     Raises:
-        UserError: an unknown lesson.
+        UserError: an unknown lesson, or an arm that is no scenario or valid ``key=value`` list.
     """
+    import json
+
     from sim.lessons.runner import get_lesson
-    from sim.viz import APP_PATH
+    from sim.viz import APP_PATH, COMPARE_APP_PATH
+    from sim.viz.compare import COMPARE_ENV, parse_arm
     from sim.viz.controls import LESSON_ENV
 
     if lesson is not None:
         get_lesson(lesson)
+    if compare is not None:
+        if lesson is not None:
+            raise UserError("--lesson and --compare: choose one (the --compare app has a lesson "
+                            "picker)")
+        for arm in compare:
+            parse_arm(arm)
+    app = COMPARE_APP_PATH if compare is not None else APP_PATH
     # --no-check-version: Solara would otherwise ask PyPI for a newer version at every start
-    cmd = [sys.executable, "-m", "solara", "run", str(APP_PATH), "--host", host, "--port",
+    cmd = [sys.executable, "-m", "solara", "run", str(app), "--host", host, "--port",
            str(port), "--production", "--no-check-version",
            "--open" if open_browser else "--no-open"]
     env = {**os.environ, LESSON_ENV: lesson or "",
+           COMPARE_ENV: json.dumps(list(compare)) if compare is not None else "",
            # the app runs offline: no usage reports to Solara's telemetry service
            "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     return cmd, env
@@ -109,14 +121,19 @@ def is_loopback(host: str) -> bool:
               help="The address to serve on; only this computer can reach localhost.")
 @click.option("--public", is_flag=True,
               help="Allow a --host other computers can reach (the app has no login).")
+@click.option("--compare", nargs=2, default=None, metavar="A B",
+              help="Open the two-arm app: A and B side by side on the same seed, over the "
+                   "bands of many seeds. Each is a scenario name or key=value pairs joined by "
+                   "commas; the app also has a lesson picker.")
 @click.option("--no-browser", is_flag=True, help="Do not open a browser tab.")
-def viz_command(lesson: str | None, port: int, host: str, public: bool, no_browser: bool
-                ) -> None:
+def viz_command(lesson: str | None, port: int, host: str, public: bool,
+                compare: tuple[str, str] | None, no_browser: bool) -> None:
     """Start the interactive app in the browser (Ctrl-C stops it).
 
     \b
-    Example:
+    Examples:
       commsim viz --lesson shills
+      commsim viz --compare baseline shills=2,shills_start=30
     """
     if not is_loopback(host):
         if not public:
@@ -128,9 +145,10 @@ def viz_command(lesson: str | None, port: int, host: str, public: bool, no_brows
     if importlib.util.find_spec("solara") is None:
         raise UserError("commsim viz needs the app's extra packages: "
                         "pip install -e \".[viz]\" (in the project folder)")
-    cmd, env = viz_invocation(lesson, host, port, not no_browser)
-    click.echo(f"commsim viz: serving on http://{host}:{port}/ "
-               f"({'lesson ' + lesson if lesson else 'baseline'}); Ctrl-C stops it")
+    cmd, env = viz_invocation(lesson, host, port, not no_browser, compare)
+    what = (f"A: {compare[0]} and B: {compare[1]} side by side" if compare else
+            f"lesson {lesson}" if lesson else "baseline")
+    click.echo(f"commsim viz: serving on http://{host}:{port}/ ({what}); Ctrl-C stops it")
     try:
         code = subprocess.call(cmd, env=env)
     except KeyboardInterrupt:
