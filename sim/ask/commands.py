@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from sim.errors import UserError
+from sim.files import atomic_write, check_output
 
 HELP_OPTION = ("An option to weigh: \"LABEL: KEY=VALUE, KEY=VALUE\" (parameters as in --set), "
                "\"LABEL: SCENARIO\", or a scenario name; repeat for each option (two or more). "
@@ -41,12 +42,6 @@ def _prompt_question(members: int | None, invitations: int | None, fee: float | 
         horizon = click.prompt("Still active on which day (the horizon, in days)",
                                type=click.IntRange(1, 3650), default=90)
     return members, invitations, fee, cap, options, horizon
-
-
-def _check_new(path: Path | None, force: bool, flag: str) -> None:
-    if path is not None and path.exists() and not force:
-        raise UserError(f"{flag} {path}: the file exists; choose another name or add --force "
-                        "to replace it")
 
 
 def answer_json(answer) -> dict:
@@ -141,8 +136,8 @@ def ask_command(ctx: click.Context, members: int | None, invitations: int | None
         members, invitations, fee, cap, options_list, horizon = _prompt_question(
             members, invitations, fee, cap, options_list, horizon)
     horizon = horizon or 90
-    _check_new(html_path, force, "--html")
-    _check_new(json_path, force, "--json")
+    check_output(html_path, "--html", force)
+    check_output(json_path, "--json", force)
     group = dict(parse_assignment(text) for text in sets)
     if members is not None:
         group["members_target"] = members
@@ -162,8 +157,7 @@ def ask_command(ctx: click.Context, members: int | None, invitations: int | None
     result = answer(question, progress, curves=html_path is not None)
     click.echo(answer_text(result))
     if json_path is not None:
-        json_path.parent.mkdir(parents=True, exist_ok=True)
-        json_path.write_text(json.dumps(answer_json(result), indent=1), encoding="utf-8")
+        atomic_write(json_path, json.dumps(answer_json(result), indent=1), "--json")
         click.echo(f"\nWritten: {json_path}")
     if html_path is not None:
         from sim.ask.page import write_page

@@ -111,7 +111,7 @@ def render(answer: Answer) -> str:
 
 
 def write_page(answer: Answer, path: Path) -> Path:
-    """Write the page to ``path`` (its folder is made if missing)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render(answer), encoding="utf-8")
-    return path
+    """Write the page to ``path`` (its folder is made if missing), all at once."""
+    from sim.files import atomic_write
+
+    return atomic_write(path, render(answer), "--html")
