@@ -150,6 +150,30 @@ def _init_worker(parent: int) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
 
 
+def new_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes (spawned) that end when this process dies."""
+    context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_init_worker, initargs=(os.getpid(),))
+
+
+def end_pool(pool: ProcessPoolExecutor | None) -> None:
+    """Shut ``pool`` down and end its workers at once (nothing to do for None).
+
+    Ending workers at once drops only the chunks in flight; waiting for them could take a while
+    after Ctrl-C. ProcessPoolExecutor has no public way to do it before Python 3.14.
+    """
+    if pool is None:
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
 class ProcessExecutor(Executor):
     """Runs chunks on local worker processes (``spawn``: each worker starts a fresh interpreter).
 
@@ -164,16 +188,11 @@ class ProcessExecutor(Executor):
         self.function = function  # importable by the workers (tests pass a failing one)
         self._pool: ProcessPoolExecutor | None = None
 
-    def _new_pool(self, n: int) -> ProcessPoolExecutor:
-        context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=n, mp_context=context,
-                                   initializer=_init_worker, initargs=(os.getpid(),))
-
     def run(self, chunks: Iterable[Chunk]) -> Iterator[ChunkResult]:
         pending = {c.chunk_id: c for c in chunks}
         failures = 0
         while pending:
-            self._pool = self._new_pool(min(self.workers, len(pending)))
+            self._pool = new_pool(min(self.workers, len(pending)))
             futures = {self._pool.submit(self.function, c): cid for cid, c in pending.items()}
             try:
                 while futures:
@@ -196,17 +215,7 @@ class ProcessExecutor(Executor):
 
     def close(self) -> None:
         pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        # Ending workers at once drops only the chunks in flight; waiting for them could take a
-        # while after Ctrl-C. ProcessPoolExecutor has no public way to do it before Python 3.14.
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
-        for process in processes:
-            process.join(timeout=5)
+        end_pool(pool)
 
 
 def make_executor(workers: int) -> Executor:

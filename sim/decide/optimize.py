@@ -99,15 +99,9 @@ class EngineEvaluator(Evaluator):
 
     def _pool_of(self):
         if self._pool is None:
-            import multiprocessing
-            import os
-            from concurrent.futures import ProcessPoolExecutor
+            from sim.executors import new_pool
 
-            from sim.executors import _init_worker
-
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker, initargs=(os.getpid(),))
+            self._pool = new_pool(self.workers)
         return self._pool
 
     def runs(self, plans, seeds, daily=False):
@@ -136,17 +130,10 @@ class EngineEvaluator(Evaluator):
         return runs, means
 
     def close(self) -> None:
+        from sim.executors import end_pool
+
         pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        # as sim.executors.ProcessExecutor.close: after Ctrl-C, end the workers at once
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            if process.is_alive():
-                process.terminate()
-        for process in processes:
-            process.join(timeout=5)
+        end_pool(pool)  # after Ctrl-C, end the workers at once
 
 
 # -- the search -----------------------------------------------------------------------------------
