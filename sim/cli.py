@@ -83,12 +83,6 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
                  "When plans fail: where an outcome happens, by PRIM boxes."),
 }
 
-# Older way, still honoured: a module with a list COMMANDS of click commands. Such a module is
-# imported whenever the command list is needed (--help too), so keep its top-level imports light,
-# or better, give its commands a line in LAZY_COMMANDS instead.
-COMMAND_MODULES: tuple[str, ...] = ()
-
-
 def _load(target: str) -> click.Command:
     module, _, attr = target.partition(":")
     return getattr(importlib.import_module(module), attr)
@@ -97,28 +91,15 @@ def _load(target: str) -> click.Command:
 class LazyGroup(click.Group):
     """A click group that imports a command's module only when that command is invoked."""
 
-    def _module_commands(self) -> dict[str, click.Command]:
-        found: dict[str, click.Command] = {}
-        for name in COMMAND_MODULES:
-            for command in importlib.import_module(name).COMMANDS:
-                found[command.name] = command
-        return found
-
     def list_commands(self, ctx: click.Context) -> list[str]:
-        names = {*self.commands, *LAZY_COMMANDS}
-        if COMMAND_MODULES:
-            names |= set(self._module_commands())
-        return sorted(names)
+        return sorted({*self.commands, *LAZY_COMMANDS})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.commands:
             return self.commands[cmd_name]
-        if cmd_name in LAZY_COMMANDS:
-            command = _load(LAZY_COMMANDS[cmd_name][0])
-        else:
-            command = self._module_commands().get(cmd_name)
-            if command is None:
-                return None
+        if cmd_name not in LAZY_COMMANDS:
+            return None
+        command = _load(LAZY_COMMANDS[cmd_name][0])
         self.add_command(command, cmd_name)
         return command
 

@@ -59,15 +59,3 @@ def test_limits_match_the_scenario_module():
 def test_unknown_command_is_a_usage_error(capsys):
     assert cli.main(["lesons"]) == 2
     assert "No such command 'lesons'" in capsys.readouterr().err
-
-
-def test_command_modules_are_still_honoured(monkeypatch, tmp_path):
-    (tmp_path / "extra_cmds.py").write_text(
-        "import click\n@click.command('hello')\ndef hello():\n    click.echo('hi there')\n"
-        "COMMANDS = [hello]\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    monkeypatch.setattr(cli, "COMMAND_MODULES", ("extra_cmds",))
-    group = cli.LazyGroup(commands=dict(cli.cli.commands))
-    ctx = click.Context(group)
-    assert "hello" in group.list_commands(ctx)
-    assert group.get_command(ctx, "hello").name == "hello"

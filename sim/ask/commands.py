@@ -164,6 +164,3 @@ def ask_command(ctx: click.Context, members: int | None, invitations: int | None
 
         write_page(result, html_path)
         click.echo(f"{'' if json_path else chr(10)}Written: {html_path}")
-
-
-COMMANDS = [ask_command]

@@ -314,6 +314,3 @@ def held_out_text(cal, test: list, base_values: dict, accepted: float, arrivals:
             f"held out {', '.join(o.group for o in test)}. Loss on fresh seeds: train "
             f"{cal.fresh_loss:.4f} fitted vs {cal.base_loss:.4f} {base_name}; test "
             f"{test_fit:.4f} fitted vs {test_base:.4f} {base_name}.")
-
-
-COMMANDS = [import_command, measure_command, calibrate_command]

@@ -1,6 +1,6 @@
 """``commsim optimize`` and ``commsim discover``: parse, call :mod:`sim.decide`, print.
 
-Attached to ``commsim`` through ``COMMAND_MODULES`` in sim/cli.py; heavy imports happen inside the
+Attached to ``commsim`` through ``LAZY_COMMANDS`` in sim/cli.py; heavy imports happen inside the
 commands.
 """
 
@@ -301,6 +301,3 @@ def discover_command(results: Path, condition: str, min_coverage: float, resampl
     click.echo(discover_text(d))
     click.echo(f"\nWritten: {_shown(out)}, {_shown(Path(f'{stem}_trajectory.csv'))}, "
                f"{_shown(Path(f'{stem}_stability.csv'))}")
-
-
-COMMANDS = [optimize_command, discover_command]

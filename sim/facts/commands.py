@@ -88,6 +88,3 @@ def facts_command(source: Path, against: Path | None, groups_file: Path | None,
         if path is not None:
             atomic_write(path, data())
             click.echo(f"wrote {path} ({option[2:]})")
-
-
-COMMANDS = [facts_command]

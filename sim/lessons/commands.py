@@ -155,6 +155,3 @@ def viz_command(lesson: str | None, port: int, host: str, public: bool,
         code = 0
     if code:
         raise click.exceptions.Exit(code)
-
-
-COMMANDS = [lessons_command, lesson_command, viz_command]  # attached by sim/cli.py

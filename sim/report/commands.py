@@ -177,6 +177,3 @@ def sensitivity_command(results: Path, outcomes: tuple[str, ...], out: Path | No
     for note in notes:
         click.echo(f"note: {note}")
     click.echo(f"\nWritten: {_shown(out)}")
-
-
-COMMANDS = [compare_command, report_command, sensitivity_command]
