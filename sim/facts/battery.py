@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from sim.facts.sources import Source
+from sim.survival import wilson
 
 SILENCE = 0.2  # "under 20% of the peak"
 WEEKS = (1, 4, 8, 14, 26)
@@ -153,15 +154,6 @@ def group_facts(source: Source, min_messages: int = MIN_MESSAGES) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def _wilson(k: float, n: int, z: float = 1.96) -> tuple[float, float]:
-    if n == 0:
-        return np.nan, np.nan
-    p = k / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return float(centre - half), float(centre + half)
-
-
 def _spearman(x: np.ndarray, y: np.ndarray) -> float:
     ok = np.isfinite(x) & np.isfinite(y)
     if ok.sum() < 5:
@@ -233,8 +225,8 @@ def summarise(source: Source, min_messages: int = MIN_MESSAGES, seed: int = 0
             x = per[f.key].dropna().to_numpy(float) if len(per) else np.zeros(0)
             row["n"] = int(x.size)
             if x.size:
-                row["value"] = float(x.mean())
-                row["low"], row["high"] = _wilson(x.sum(), x.size)
+                share = wilson(float(x.sum()), int(x.size))
+                row["value"], row["low"], row["high"] = share.share, share.low, share.high
         else:
             row["n"] = len(per)
             row["value"] = pooled.get(f.key, np.nan)
