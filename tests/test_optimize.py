@@ -229,6 +229,29 @@ def test_optimize_command_writes_plans_that_run_and_resumes(tmp_path, capsys):
     pd.testing.assert_frame_equal(first, pd.read_csv(out / "scores.csv"))
 
 
+def test_optimize_force_keeps_a_folder_that_is_not_its_own_and_refuses_a_link(tmp_path, capsys):
+    """--force replaces only an optimize folder: a web app's folder with a manifest.json of its
+    own is kept, and an --out that is a symbolic link is refused (one line, exit 2), as for
+    sweep's results folders."""
+    from sim.cli import main
+
+    args = ["optimize", "--scenario", "baseline", "--budget", "1500", "--days", "30",
+            "--lever", "content_every=0:7", "--objective", "max active_members_d30",
+            "--trials", "4", "--batch", "4", "--replicates", "2", "--quiet"]
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "manifest.json").write_text('{"name": "my web app"}')
+    (app / "index.html").write_text("keep me")
+    assert main([*args, "--out", str(app), "--force"]) == 2
+    assert "not a commsim results folder" in capsys.readouterr().err
+    assert (app / "index.html").read_text() == "keep me"
+    link = tmp_path / "link"
+    link.symlink_to(app, target_is_directory=True)
+    assert main([*args, "--out", str(link), "--force"]) == 2
+    assert "symbolic link" in capsys.readouterr().err
+    assert (app / "index.html").read_text() == "keep me"
+
+
 def test_report_and_discover_on_an_optimize_folder_point_to_its_page(tmp_path, capsys):
     """An optimize folder is not a sweep: report, compare and discover say where its page and
     plans are, in one line with exit 2."""

@@ -24,20 +24,24 @@ import pandas as pd
 from sim.decide.optimize import TRIALS, Optimised
 from sim.decide.problem import Problem
 from sim.errors import UserError
+from sim.files import atomic_write, write_with
 from sim.params import PARAM_NAMES, Params, toml_value
 
 MANIFEST = "manifest.json"
 
 
-def _write(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    write(tmp)
-    tmp.replace(path)
-
-
 def write_text(path: Path, text: str) -> None:
-    """Write a text file through a temporary file renamed into place."""
-    _write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    """Write a text file through a temporary file renamed into place (:mod:`sim.files`)."""
+    atomic_write(path, text)
+
+
+def _is_optimize_folder(out: Path) -> bool:
+    """Does ``out`` hold the manifest of a commsim optimize folder (not merely a manifest.json)?"""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and manifest.get("kind") == "optimize"
 
 
 def open_folder(out: Path, problem: Problem, command: list[str], resume: bool,
@@ -72,9 +76,10 @@ def open_folder(out: Path, problem: Problem, command: list[str], resume: bool,
         if not force:
             raise UserError(f"{out} already exists: use --resume to finish it, --force to "
                             "replace it, or another --out")
-        if not out.is_dir() or (any(out.iterdir()) and not manifest_path.is_file()):
-            raise UserError(f"{out} is not a commsim results folder (no {MANIFEST}); --force "
-                            "replaces only results folders: choose another --out")
+        if any(out.iterdir()) and not _is_optimize_folder(out):
+            raise UserError(f"{out} is not a commsim results folder (its {MANIFEST} does not "
+                            "say so); --force replaces only results folders: choose another "
+                            "--out")
         shutil.rmtree(out)
     out.mkdir(parents=True)
     manifest = {"kind": "optimize", "command": command, "status": "running",
@@ -99,7 +104,7 @@ def _json(value: Any) -> Any:
 
 def save_trials(out: Path, table: pd.DataFrame) -> None:
     """Keep the trials so far (atomic)."""
-    _write(Path(out) / TRIALS, lambda tmp: table.to_parquet(tmp, index=False))
+    write_with(Path(out) / TRIALS, lambda tmp: table.to_parquet(tmp, index=False))
 
 
 def mark(out: Path, status: str, extra: dict[str, Any] | None = None) -> None:
@@ -193,10 +198,10 @@ def write_outputs(result: Optimised, out: Path) -> list[Path]:
     from sim.decide.pages import optimize_page
 
     out = Path(out)
-    result.front.drop(columns=["values", "params", "user_attrs", "system_attrs"]).to_csv(
-        out / "front.csv", index=False)
-    result.rescored.scores.to_csv(out / "scores.csv", index=False)
-    result.rescored.contributions.to_csv(out / "contributions.csv", index=False)
+    front = result.front.drop(columns=["values", "params", "user_attrs", "system_attrs"])
+    for name, table in (("front.csv", front), ("scores.csv", result.rescored.scores),
+                        ("contributions.csv", result.rescored.contributions)):
+        write_with(out / name, lambda tmp, t=table: t.to_csv(tmp, index=False))
     paths = write_plans(result, out / "plans")
     write_text(out / "optimize.html", optimize_page(result))
     return [out / "front.csv", out / "scores.csv", out / "contributions.csv", *paths,
@@ -204,6 +209,8 @@ def write_outputs(result: Optimised, out: Path) -> list[Path]:
 
 
 def check_folder_name(out: Path) -> None:
-    """Refuse an --out that is an existing file."""
-    if Path(out).is_file():
-        raise UserError(f"--out {out} is a file: expected a results folder")
+    """Refuse an --out that cannot be a results folder: a link, a file, a path under a file or a
+    place this user cannot write in (as ``sweep`` does)."""
+    from sim.store import check_out_folder
+
+    check_out_folder(Path(out))
