@@ -137,3 +137,19 @@ def test_discover_command_writes_the_page_and_tables(sweep_folder, capsys):
     for name in ("discover.html", "discover_trajectory.csv", "discover_stability.csv"):
         assert (sweep_folder / name).is_file()
     assert "Plotly" in (sweep_folder / "discover.html").read_text()
+
+
+def test_discover_o_refuses_existing_files_before_the_work(sweep_folder, tmp_path, capsys):
+    """-o onto an existing page (or one of the tables beside it) is refused in one line with
+    exit 2 and the file kept, as by every command; --force replaces them."""
+    page = tmp_path / "box.html"
+    (tmp_path / "box_stability.csv").write_text("keep me")
+    args = ["discover", str(sweep_folder), "members_final < 60", "--bootstrap", "0", "-o",
+            str(page)]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "box_stability.csv: the file exists; add --force" in err
+    assert (tmp_path / "box_stability.csv").read_text() == "keep me" and not page.exists()
+    assert main([*args, "--force"]) == 0
+    assert page.is_file() and (tmp_path / "box_stability.csv").read_text() != "keep me"
+    assert "coverage" in (tmp_path / "box_trajectory.csv").read_text()

@@ -234,6 +234,12 @@ def _g(v: float) -> str:
     return f"{v:.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
+def _discover_files(out: Path) -> tuple[Path, Path, Path]:
+    """The page and the two tables beside it."""
+    stem = out.with_suffix("")
+    return out, Path(f"{stem}_trajectory.csv"), Path(f"{stem}_stability.csv")
+
+
 def _resamples(d) -> int:
     return int(d.stability["resamples"].max()) if len(d.stability) else 0
 
@@ -254,10 +260,11 @@ def _resamples(d) -> int:
               help="Only these inputs (repeat) [default: every varied parameter].")
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path),
               help="The page [default: RESULTS/discover.html]; the tables go beside it.")
+@click.option("--force", is_flag=True, help="Replace the -o page and its tables if they exist.")
 @click.option("--partial", is_flag=True, help="Use the finished runs of an unfinished sweep.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def discover_command(results: Path, condition: str, min_coverage: float, resamples: int,
-                     seed: int, input_names: tuple[str, ...], out: Path | None,
+                     seed: int, input_names: tuple[str, ...], out: Path | None, force: bool,
                      partial: bool, quiet: bool) -> None:
     """When does CONDITION hold? Scenario discovery (PRIM) on a sweep's results folder.
 
@@ -270,11 +277,14 @@ def discover_command(results: Path, condition: str, min_coverage: float, resampl
       commsim discover results/worlds "active_members_d90 < 10"
     """
     from sim.decide.discover import discover, parse_condition
-    from sim.decide.output import write_text
     from sim.decide.pages import discover_page
     from sim.errors import closest
+    from sim.files import atomic_write, check_output, write_with
     from sim.report.results import open_results
 
+    if out is not None:  # the user's own files: refused before the work, as everywhere
+        for path in _discover_files(out):
+            check_output(path, "-o", force)
     r = open_results(results, partial=partial)
     cond = parse_condition(condition, r.runs, str(r.path))
     names = list(input_names) or list(r.varied)
@@ -293,11 +303,9 @@ def discover_command(results: Path, condition: str, min_coverage: float, resampl
         d = discover(r.runs, names, cond, clusters, str(r.path), min_coverage, resamples, seed,
                      progress=bar.update)
     out = out or r.path / "discover.html"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stem = out.with_suffix("")
-    d.trajectory.to_csv(f"{stem}_trajectory.csv", index=False)
-    d.stability.to_csv(f"{stem}_stability.csv", index=False)
-    write_text(out, discover_page(d, r.path.name))
+    page, trajectory, stability = _discover_files(out)
+    write_with(trajectory, lambda tmp: d.trajectory.to_csv(tmp, index=False), "-o")
+    write_with(stability, lambda tmp: d.stability.to_csv(tmp, index=False), "-o")
+    atomic_write(page, discover_page(d, r.path.name), "-o")
     click.echo(discover_text(d))
-    click.echo(f"\nWritten: {_shown(out)}, {_shown(Path(f'{stem}_trajectory.csv'))}, "
-               f"{_shown(Path(f'{stem}_stability.csv'))}")
+    click.echo(f"\nWritten: {_shown(page)}, {_shown(trajectory)}, {_shown(stability)}")
