@@ -22,7 +22,6 @@ read into the table. The salt stays with the user (:func:`load_salt`).
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -197,20 +196,11 @@ def write_events(df: pd.DataFrame, out_path: str | os.PathLike[str]) -> None:
     Raises:
         UserError: The table lacks columns or has bad values, or the file cannot be written.
     """
+    from sim.files import write_with
+
     out = Path(out_path).expanduser()
     df = _check(df, out)
-    tmp = None
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
-        os.close(fd)
-        df.to_parquet(tmp, index=False)
-        os.replace(tmp, out)
-    except OSError as exc:
-        raise UserError(f"{out}: cannot write it ({exc.strerror or exc})") from exc
-    finally:
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
+    write_with(out, lambda tmp: df.to_parquet(tmp, index=False))
 
 
 def read_events(path: str | os.PathLike[str], keep_group_names: bool = False,
