@@ -144,11 +144,6 @@ def commsim_commit() -> str | None:
         return None
 
 
-def git_commit(cwd: Path | None = None) -> str | None:
-    """Kept for callers of older versions: commsim's own commit (``cwd`` is ignored)."""
-    return commsim_commit()
-
-
 def versions() -> dict[str, str | None]:
     """Versions of Python and the libraries that decide the numbers."""
     found: dict[str, str | None] = {"commsim": sim.__version__,

@@ -115,7 +115,7 @@ class Question:
             raise UserError(f"--max-replicates {self.cap} is below --replicates {self.block}: "
                             "the cap must allow the first block")
         base = load_scenario(self.scenario, self.dirs)
-        self.calibration = calibration_status(base.description, base.chain)
+        self.calibration = calibration_status(base.description)
         self.params = []
         for option in self.options:
             extra = {}
@@ -126,7 +126,7 @@ class Question:
             self.params.append(resolve(merged, source=f"--option {option.label!r}"))
 
 
-def calibration_status(description: str, chain: tuple[str, ...]) -> str:
+def calibration_status(description: str) -> str:
     """'' for parameters not fitted to any group, or the scenario's own words on its fit."""
     words = " ".join(description.split())
     if "calibrated" in words.lower():

@@ -163,7 +163,7 @@ def distributions(levers: Sequence[Lever]) -> dict[str, Any]:
     return out
 
 
-def make_sampler(kind: str, seed: int, batch: int, trials: int):
+def make_sampler(kind: str, seed: int, batch: int):
     """The sampler of one batch, seeded (a sampler's only state is its random generator). The
     budget reaches it as each trial's constraint (``Trial.set_constraint``)."""
     optuna = _optuna()
@@ -247,8 +247,7 @@ def search(problem: Problem, evaluator: Evaluator, done: pd.DataFrame | None = N
     optuna = _optuna()
     dists = distributions(problem.levers)
     study = optuna.create_study(directions=directions(problem),
-                                sampler=make_sampler(problem.sampler, problem.seed,
-                                                     problem.batch, problem.trials))
+                                sampler=make_sampler(problem.sampler, problem.seed, problem.batch))
     rows: list[dict[str, Any]] = []
     if done is not None and len(done):
         for row in done.to_dict("records"):
@@ -261,8 +260,7 @@ def search(problem: Problem, evaluator: Evaluator, done: pd.DataFrame | None = N
     seeds = replicate_seeds(problem.seed, problem.replicates)
     while len(rows) < problem.trials:
         k = len(rows) // problem.batch
-        study.sampler = make_sampler(problem.sampler, _batch_seed(problem.seed, k),
-                                     problem.batch, problem.trials)
+        study.sampler = make_sampler(problem.sampler, _batch_seed(problem.seed, k), problem.batch)
         n = min(problem.batch, problem.trials - len(rows))
         asked = [study.ask(dists) for _ in range(n)]
         plans = [plan_of(problem, t.params) for t in asked]

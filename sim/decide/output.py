@@ -52,7 +52,7 @@ def open_folder(out: Path, problem: Problem, command: list[str], resume: bool,
         UserError: the folder exists (without --resume or --force), it is not an optimize
             folder, or it holds another problem.
     """
-    from sim.store import git_commit, utc_now, versions
+    from sim.store import commsim_commit, utc_now, versions
 
     out = Path(out)
     manifest_path = out / MANIFEST
@@ -86,7 +86,7 @@ def open_folder(out: Path, problem: Problem, command: list[str], resume: bool,
                 "started": utc_now(), "finished": None, "problem": _json(problem.to_dict()),
                 "fingerprint": problem.fingerprint(),
                 "group_params": _json(problem.scenario.params.model_dump()),
-                "version": versions().get("commsim"), "git_commit": git_commit(),
+                "version": versions().get("commsim"), "git_commit": commsim_commit(),
                 "versions": versions(), "resumed": []}
     write_text(manifest_path, json.dumps(manifest, indent=2) + "\n")
     return None
