@@ -32,21 +32,16 @@ DEFAULT_OUTCOMES = ("active_day_30", "active_day_60", "active_day_90", "active_d
                     "time_to_silence", "silent", "ever_spoken_share_d14", "ever_spoken_share_d90",
                     "active_members_d30", "active_members_d90", "total_messages", "churned",
                     "joined", "revenue", "cost", "return_on_cost")
+# Only where compare's number reads differently from the outcome's own words (sim.labels, which
+# gives every other outcome its words and unit): shares are printed 0-1, a censored time is a
+# restricted mean, and the return is on the cost added against the baseline.
 LABELS = {
     **{f"active_day_{d}": f"share of groups still active on day {d}" for d in (30, 60, 90, 180)},
     "lifetime": "group lifetime (days, up to run length)",
-    "invited": "people invited",
-    "joined": "members who joined",
     "time_to_silence": "time to silence (days, up to run length)",
     "silent": "share of runs fallen silent (0-1)",
     "ever_spoken_share_d14": "ever-spoken share, day 14 (0-1)",
     "ever_spoken_share_d90": "ever-spoken share, day 90 (0-1)",
-    "active_members_d30": "active members, day 30 (members)",
-    "active_members_d90": "active members, day 90 (members)",
-    "total_messages": "messages over the run (messages)",
-    "churned": "members who left (members)",
-    "revenue": "revenue (yuan)",
-    "cost": "cost (yuan)",
     "return_on_cost": "return on extra cost (yuan/yuan)",
 }
 RESAMPLES = 2000
@@ -294,8 +289,11 @@ def compare(results: Results, outcomes: list[str] | None = None, baseline: str |
     """
     outcomes = check_outcomes(results, outcomes) if outcomes else default_outcomes(results)[0]
     if not outcomes:
+        from sim.labels import LABELS as WORDS
+
+        kept = ", ".join(c for c in results.runs if c in WORDS or c in LABELS)
         raise UserError(f"{results.path} keeps none of the default outcomes: choose some with "
-                        f"--outcome ({', '.join(c for c in results.runs if c in LABELS)})")
+                        f"--outcome ({kept})")
     if "return_on_cost" in outcomes and not {"revenue", "cost"} <= set(results.runs):
         raise UserError(f"--outcome return_on_cost needs revenue and cost, and {results.path} "
                         "did not keep both")
