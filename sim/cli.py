@@ -16,6 +16,7 @@ import click
 
 import sim
 from sim.errors import UserError
+from sim.files import shown as _shown
 
 # Only light modules at the top: `commsim --help` and `commsim scenarios` must not import numba,
 # pandas, plotly or scipy (tests/test_cli_start.py); each command imports what it needs.
@@ -40,14 +41,6 @@ def _dirs(ctx: click.Context) -> list[Path]:
 def _paths(ctx: click.Context) -> bool:
     """--allow-paths: may files name other files by path (extends, an experiment's scenarios)?"""
     return bool((ctx.obj or {}).get("allow_paths", False))
-
-
-def _shown(path: Path) -> str:
-    """A path relative to the current folder when it is inside it (shorter to copy)."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _wrap(text: str, indent: str = "    ") -> str:

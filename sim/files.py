@@ -21,6 +21,14 @@ from pathlib import Path
 from sim.errors import UserError
 
 
+def shown(path: Path | str) -> str:
+    """A path as printed: relative to the current folder when it is inside it (shorter to copy)."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def exists_message(path: Path | str, option: str) -> str:
     """The one sentence for an output that exists: ``-o x.csv: the file exists; ...``."""
     return f"{option} {path}: the file exists; add --force to replace it"

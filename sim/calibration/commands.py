@@ -14,19 +14,13 @@ from pathlib import Path
 import click
 
 from sim.errors import UserError
+from sim.files import shown as _shown
 
 MAX_DAYS_DEFAULT = 365
 KEEP_HELP = ("Keep group and chat names as they are (phone numbers in them are still hashed) "
              "[default: hashed like members, since names often name people].")
 SALT_HELP = ("Hash members and groups with the salt in this file (made if missing) [default: "
              "$COMMSIM_SALT, else ~/.config/commsim/salt].")
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _salt_place(salt_file: Path | None) -> str:

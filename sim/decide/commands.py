@@ -13,15 +13,9 @@ from pathlib import Path
 import click
 
 from sim.errors import UserError
+from sim.files import shown as _shown
 
 MAX_FRONT_LINES = 12
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _num(value: float) -> str:

@@ -8,6 +8,7 @@ import click
 
 from sim.errors import UserError
 from sim.files import check_output, write_with
+from sim.files import shown as _shown
 from sim.report.compare import RESAMPLES, compare, default_outcomes, head_to_head, parse_at
 from sim.report.results import open_results
 from sim.report.text import compare_text, sensitivity_text
@@ -20,13 +21,6 @@ OUTCOME_HELP = "A per-run outcome (repeat, or separate with commas) [default: th
 def _outcomes(values: tuple[str, ...]) -> list[str] | None:
     names = [n.strip() for v in values for n in v.split(",") if n.strip()]
     return names or None
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def check_png_folder(folder: Path) -> None:
