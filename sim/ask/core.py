@@ -203,6 +203,7 @@ NUMBERS = {  # key: label (with its unit) of the numbers reported per option
 def _run_block(question: Question, first: int, count: int) -> pd.DataFrame:
     """Replicates ``first .. first + count - 1`` of every option, one row per run."""
     from sim.batch import run_batch
+    from sim.outcomes import active_at
 
     seeds = [replicate_seed(question.seed, r) for r in range(first, first + count)]
     params = [p for p in question.params for _ in seeds]
@@ -214,7 +215,7 @@ def _run_block(question: Question, first: int, count: int) -> pd.DataFrame:
         "option": np.repeat([o.label for o in question.options], n),
         "replicate": np.tile(np.arange(first, first + count), len(question.options)),
         "seed": seeds * len(question.options),
-        "active": (runs["lifetime"].to_numpy() >= question.horizon).astype(float),
+        "active": active_at(runs["lifetime"].to_numpy(), question.days, question.horizon),
         "lifetime": runs["lifetime"].to_numpy(),
         "lifetime_censored": runs["lifetime_censored"].to_numpy(bool),
         "invited": runs["invited"].to_numpy(float),
