@@ -195,9 +195,9 @@ def discover_text(d) -> str:
             row = stab.loc[lim.name]
             line += f"; restricted in {row['restricted_share']:.0%} of resamples"
             if lim.low is not None and row["low_p05"] == row["low_p05"]:
-                line += f", lower limit {_g(row['low_p05'])} to {_g(row['low_p95'])}"
+                line += f", lower limit {_num(row['low_p05'])} to {_num(row['low_p95'])}"
             if lim.high is not None and row["high_p05"] == row["high_p05"]:
-                line += f", upper limit {_g(row['high_p05'])} to {_g(row['high_p95'])}"
+                line += f", upper limit {_num(row['high_p05'])} to {_num(row['high_p95'])}"
         lines.append(line)
     if stab is not None:
         others = stab[(~stab["in_box"]) & (stab["restricted_share"] >= 0.25)]
@@ -222,10 +222,6 @@ def discover_text(d) -> str:
                 lines.append("  CART's densest leaf uses the box's inputs: the two views agree")
     lines += [f"note: {n}" for n in d.notes]
     return "\n".join(lines)
-
-
-def _g(v: float) -> str:
-    return f"{v:.0f}" if abs(v) >= 100 else f"{v:.3g}"
 
 
 def _discover_files(out: Path) -> tuple[Path, Path, Path]:
