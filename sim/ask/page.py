@@ -17,17 +17,12 @@ def survival_figure(answer: Answer):
     """Share of groups still active on each day, per option, with 95% bands."""
     import plotly.graph_objects as go
 
+    from sim.report.figures import add_survival_curve, rgba
+
     fig = go.Figure()
     for i, arm in enumerate(answer.arms):
-        days, share, low, high = arm.curve
         c = COLORS[i % len(COLORS)]
-        fig.add_trace(go.Scatter(x=list(days) + list(days)[::-1],
-                                 y=list(high) + list(low)[::-1], fill="toself",
-                                 fillcolor=c, opacity=0.15, line={"width": 0},
-                                 hoverinfo="skip", showlegend=False))
-        fig.add_trace(go.Scatter(x=days, y=share, mode="lines", line={"shape": "hv", "color": c},
-                                 name=arm.option.label,
-                                 hovertemplate="day %{x}: %{y:.0%} still active"))
+        add_survival_curve(fig, arm.curve, arm.option.label, c, rgba(c, 0.15))
     h = answer.question.horizon
     fig.add_vline(x=h, line={"dash": "dot", "color": "#555"},
                   annotation_text=f"day {h}", annotation_position="top left")

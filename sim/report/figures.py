@@ -34,11 +34,30 @@ class Panel:
     figure: go.Figure
 
 
-def color(i: int, alpha: float = 1.0) -> str:
-    """The i-th colour of the palette, as rgba with ``alpha``."""
-    h = COLORS[i % len(COLORS)].lstrip("#")
+def rgba(hex_colour: str, alpha: float = 1.0) -> str:
+    """``#rrggbb`` as rgba with ``alpha``."""
+    h = hex_colour.lstrip("#")
     r, g, b = (int(h[k:k + 2], 16) for k in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
+
+
+def color(i: int, alpha: float = 1.0) -> str:
+    """The i-th colour of the palette, as rgba with ``alpha``."""
+    return rgba(COLORS[i % len(COLORS)], alpha)
+
+
+def add_survival_curve(fig: go.Figure, curve, name: str, line: str, band: str,
+                       legendgroup: str | None = None) -> None:
+    """A Kaplan-Meier curve (``sim.survival.kaplan_meier``'s days, share, low, high) as a step
+    line with its 95% band; hovering says the share still active on that day."""
+    days, share, low, high = curve
+    fig.add_trace(go.Scatter(x=list(days) + list(days)[::-1], y=list(high) + list(low)[::-1],
+                             fill="toself", fillcolor=band, line=dict(width=0),
+                             hoverinfo="skip", showlegend=False, legendgroup=legendgroup))
+    fig.add_trace(go.Scatter(x=days, y=share, mode="lines",
+                             line=dict(color=line, shape="hv", width=2), name=name,
+                             legendgroup=legendgroup,
+                             hovertemplate="day %{x}: %{y:.0%} still active"))
 
 
 def _legend_lines(fig: go.Figure, width: int = 1100) -> int:
@@ -182,19 +201,13 @@ def lifetimes(results: Results) -> Panel | None:
     for i, (name, ids) in enumerate(groups):
         r = by_id.loc[ids]
         censored = r["lifetime_censored"].to_numpy(bool)
-        days, share, low, high = kaplan_meier(r["lifetime"], censored)
+        curve = kaplan_meier(r["lifetime"], censored)
         median = median_lifetime(r["lifetime"], censored)
         shown = [f"day {d}: {share_active(r[f'active_day_{d}']).share:.0%}"
                  for d in (30, 90, 180) if f"active_day_{d}" in r
                  and r[f"active_day_{d}"].notna().any()]
         legend = f"{name} (median {median.text().split(' (')[0]}; {', '.join(shown)})"
-        fig.add_trace(go.Scatter(x=list(days) + list(days)[::-1], y=list(high) + list(low)[::-1],
-                                 fill="toself", fillcolor=color(i, 0.15), line=dict(width=0),
-                                 hoverinfo="skip", showlegend=False, legendgroup=name))
-        fig.add_trace(go.Scatter(x=days, y=share, mode="lines", line=dict(color=color(i),
-                                                                         shape="hv", width=2),
-                                 name=legend, legendgroup=name,
-                                 hovertemplate="day %{x}: %{y:.0%} still active"))
+        add_survival_curve(fig, curve, legend, color(i), color(i, 0.15), legendgroup=name)
     fig.update_xaxes(title_text="day since launch", range=[0, results.days])
     fig.update_yaxes(title_text="share of groups still active", range=[0, 1.02],
                      tickformat=".0%")
