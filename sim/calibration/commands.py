@@ -198,7 +198,7 @@ def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: t
       commsim calibrate events.csv --pooled --params activity_median,attention_decay -o pooled.toml
     """
     from sim.calibration import evaluate, fit, output, report, space, targets
-    from sim.files import check_output
+    from sim.files import atomic_write, check_output
     from sim.io import load_salt, read_events
     from sim.io.privacy import find_group
     from sim.params import resolve, to_dict
@@ -262,7 +262,7 @@ def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: t
                   f"at {max_days} days; scenario written to {out.name}. {held}")
     page = report.calibration_html(cal, f"commsim calibrate: {out.stem}", provenance)
     output.write_scenario(text, out, dirs)  # both made before either is written
-    output.atomic_write(html_path, page)
+    atomic_write(html_path, page)
     click.echo(report.summary_text(cal, base.name, arrivals, max_days))
     click.echo(f"\n{held}")
     click.echo(f"\nwrote {_shown(out)} and {_shown(html_path)}")

@@ -21,7 +21,7 @@ import numpy as np
 
 from sim.calibration.fit import Calibration
 from sim.errors import UserError
-from sim.files import atomic_write, refuse_existing  # noqa: F401 - the shared ones, used here
+from sim.files import atomic_write
 from sim.params import toml_value
 from sim.scenarios import Scenario, load_scenario, scenario_dirs
 

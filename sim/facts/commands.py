@@ -51,10 +51,10 @@ def facts_command(source: Path, against: Path | None, groups_file: Path | None,
       commsim run baseline --replicates 200 --days 455 --record members,groups --out results/b
       commsim facts results/b --against gitter/ --html facts.html
     """
-    from sim.calibration.output import atomic_write
     from sim.facts import render
     from sim.facts.battery import compare, summarise
     from sim.facts.sources import load_source
+    from sim.files import atomic_write
 
     _refuse([("--csv", csv_path), ("--json", json_path), ("--html", html_path)], force)
     a = load_source(source, groups_file, scenario)
