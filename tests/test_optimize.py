@@ -231,8 +231,8 @@ def test_optimize_command_writes_plans_that_run_and_resumes(tmp_path, capsys):
 
 def test_optimize_force_keeps_a_folder_that_is_not_its_own_and_refuses_a_link(tmp_path, capsys):
     """--force replaces only an optimize folder: a web app's folder with a manifest.json of its
-    own is kept, and an --out that is a symbolic link is refused (one line, exit 2), as for
-    sweep's results folders."""
+    own is kept, --resume of a folder whose manifest is cut off is one line, and an --out that is
+    a symbolic link is refused (one line, exit 2), as for sweep's results folders."""
     from sim.cli import main
 
     args = ["optimize", "--scenario", "baseline", "--budget", "1500", "--days", "30",
@@ -245,6 +245,12 @@ def test_optimize_force_keeps_a_folder_that_is_not_its_own_and_refuses_a_link(tm
     assert main([*args, "--out", str(app), "--force"]) == 2
     assert "not a commsim results folder" in capsys.readouterr().err
     assert (app / "index.html").read_text() == "keep me"
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "manifest.json").write_text('{"kind": "optimi')  # cut off mid-write
+    assert main([*args, "--out", str(broken), "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("commsim: error: --resume") and "not a commsim optimize folder" in err
     link = tmp_path / "link"
     link.symlink_to(app, target_is_directory=True)
     assert main([*args, "--out", str(link), "--force"]) == 2

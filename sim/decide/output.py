@@ -27,7 +27,7 @@ from sim.errors import UserError
 from sim.files import atomic_write, write_with
 from sim.params import PARAM_NAMES, Params, toml_value
 
-MANIFEST = "manifest.json"
+MANIFEST = "manifest.json"  # the name sweep's folders use too (sim.store.MANIFEST)
 
 
 def write_text(path: Path, text: str) -> None:
@@ -35,13 +35,14 @@ def write_text(path: Path, text: str) -> None:
     atomic_write(path, text)
 
 
-def _is_optimize_folder(out: Path) -> bool:
-    """Does ``out`` hold the manifest of a commsim optimize folder (not merely a manifest.json)?"""
+def _optimize_manifest(out: Path) -> dict[str, Any] | None:
+    """The manifest of a commsim optimize folder, or None when ``out`` is not one (no, an
+    unreadable or another program's manifest.json)."""
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return isinstance(manifest, dict) and manifest.get("kind") == "optimize"
+        return None
+    return manifest if isinstance(manifest, dict) and manifest.get("kind") == "optimize" else None
 
 
 def open_folder(out: Path, problem: Problem, command: list[str], resume: bool,
@@ -60,9 +61,10 @@ def open_folder(out: Path, problem: Problem, command: list[str], resume: bool,
         if not manifest_path.is_file():
             raise UserError(f"--resume: {out} holds no {MANIFEST}: nothing to resume; run "
                             "without --resume")
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        if manifest.get("kind") != "optimize":
-            raise UserError(f"--resume: {out} is not a commsim optimize folder")
+        manifest = _optimize_manifest(out)
+        if manifest is None:
+            raise UserError(f"--resume: {out} is not a commsim optimize folder (its {MANIFEST} "
+                            "is not one commsim optimize wrote)")
         if manifest.get("fingerprint") != problem.fingerprint():
             raise UserError(f"--resume: {out} holds another problem (its group, budget, horizon, "
                             "levers, objectives, replicates, batch or seed differ); resume it "
@@ -76,7 +78,7 @@ def open_folder(out: Path, problem: Problem, command: list[str], resume: bool,
         if not force:
             raise UserError(f"{out} already exists: use --resume to finish it, --force to "
                             "replace it, or another --out")
-        if any(out.iterdir()) and not _is_optimize_folder(out):
+        if any(out.iterdir()) and _optimize_manifest(out) is None:
             raise UserError(f"{out} is not a commsim results folder (its {MANIFEST} does not "
                             "say so); --force replaces only results folders: choose another "
                             "--out")
