@@ -68,8 +68,8 @@ def verdict(answer: Answer) -> list[str]:
         a, b = arms[d.label], arms[d.reference]
         pa, pb = a.active.share, b.active.share
         diff = d.numbers["active"]
+        better, worse = (a, b) if diff.value > 0 else (b, a)
         if d.clear:
-            better, worse = (a, b) if diff.value > 0 else (b, a)
             lines.append(
                 f"\"{better.option.label}\" keeps the group active past day {h} more often than "
                 f"\"{worse.option.label}\": {better.active.share:.0%} of groups against "
@@ -77,7 +77,6 @@ def verdict(answer: Answer) -> list[str]:
                 f"points, 95% interval {min(abs(diff.low), abs(diff.high)) * 100:.1f} to "
                 f"{max(abs(diff.low), abs(diff.high)) * 100:.1f}).")
         elif d.leaning:
-            better, worse = (a, b) if diff.value > 0 else (b, a)
             lines.append(
                 f"\"{better.option.label}\" leans ahead of \"{worse.option.label}\" on keeping "
                 f"the group active past day {h}: {better.active.share:.0%} of groups against "
