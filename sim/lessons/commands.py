@@ -47,10 +47,10 @@ def lesson_command(name: str, html_path: Path | None, assignments: tuple[str, ..
                    replicates: int | None, force: bool) -> None:
     """Run lesson NAME: the claim, the finding with 95% intervals, the verdict, what to try next.
     """
-    from sim.files import atomic_write, check_output
+    from sim.files import check_output
     from sim.lessons import render_text, run_lesson
     from sim.lessons.overrides import parse_assignments
-    from sim.lessons.render import to_html
+    from sim.lessons.render import write_html
     from sim.lessons.runner import get_lesson
     from sim.warmup import prepare_engine
 
@@ -61,7 +61,7 @@ def lesson_command(name: str, html_path: Path | None, assignments: tuple[str, ..
     result = run_lesson(name, overrides, replicates)
     click.echo(render_text(result))
     if html_path is not None:
-        path = atomic_write(html_path, to_html(result), "--html")
+        path = write_html(result, html_path)
         click.echo(f"wrote {path}")
 
 

@@ -102,8 +102,8 @@ def to_html(result: LessonResult) -> str:
 
 
 def write_html(result: LessonResult, path: str | Path) -> Path:
-    """Write :func:`to_html` to ``path`` (folders created) and return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_html(result), encoding="utf-8")
-    return path
+    """Write :func:`to_html` to ``path`` (folders created) all at once (:mod:`sim.files`) and
+    return the path."""
+    from sim.files import atomic_write
+
+    return atomic_write(path, to_html(result), "--html")
