@@ -70,7 +70,7 @@ class Params(BaseModel):
                           "assumption",
                           "share of launch invitees who arrive late (after late_delay days on "
                           "average) instead of in the first days", "groups")
-    late_delay: float = P(30.0, "days", 0, 3650, "assumption; Gitter rooms keep gaining posters",
+    late_delay: float = P(25.0, "days", 0, 3650, "assumption; Gitter rooms keep gaining posters",
                           "mean days before a late launch invitee answers", "groups")
     accept_base: float = P(0.85, "probability", 0, 1, "assumption",
                            "chance that a well-matched invitee joins a free group", "groups")
@@ -134,7 +134,7 @@ class Params(BaseModel):
                           "Joyce & Kraut 2006 (56% vs 44% return after a reply); P21",
                           "extra posting of a member who was answered or @-mentioned", "posting")
     seen_days: int = P(7, "days", 0, 365, "assumption", "how long feeling seen lasts", "posting")
-    vitality_sigma: float = P(0.8, "log units", 0, 4,
+    vitality_sigma: float = P(0.6, "log units", 0, 4,
                               "Kraut & Resnick 2012 (most new groups fail, a few thrive); "
                               "Cunha 2019 (early activity predicts a group's fate)",
                               "spread (lognormal sigma) of a group's vitality: a factor of median "
@@ -222,7 +222,7 @@ class Params(BaseModel):
                                  "threshold")
     commit_leave: float = P(0.7, "share", 0, 1, "P7 (paid groups are more stable)",
                             "cut in leaving and muting at full commitment", "threshold")
-    commit_attention: float = P(0.5, "share", 0, 1, "P7 (members value what they paid for)",
+    commit_attention: float = P(0.8, "share", 0, 1, "P7 (members value what they paid for)",
                                 "cut in attention decay at full commitment", "threshold")
     commit_talk: float = P(0.0, "share", -1, 1,
                            "open: Bapna 2018 (+2%), Zhang 2026 (negative)",
