@@ -72,6 +72,14 @@ class Params(BaseModel):
                           "average) instead of in the first days", "groups")
     late_delay: float = P(25.0, "days", 0, 3650, "assumption; Gitter rooms keep gaining posters",
                           "mean days before a late launch invitee answers", "groups")
+    straggle_share: float = P(0.0, "share", 0, 1,
+                              "assumption; real rooms still gain a poster now and then after "
+                              "months (docs/validation.md); off by default, see docs/teaching.md",
+                              "share of launch invitees who find the group only months later "
+                              "(after straggle_delay days on average), whatever its vitality",
+                              "groups")
+    straggle_delay: float = P(300.0, "days", 0, 3650, "assumption",
+                              "mean days before a straggler answers", "groups")
     accept_base: float = P(0.85, "probability", 0, 1, "assumption",
                            "chance that a well-matched invitee joins a free group", "groups")
     topic_spread: float = P(0.12, "topic distance", 0.0, 1.0, "assumption",

@@ -122,6 +122,7 @@ class Stream:
     # joining
     INVITE_DELAY = 20
     INVITE_LATE = 13  # whether a launch invitee is a late arrival
+    INVITE_STRAGGLE = 14  # whether a launch invitee is a straggler (months later)
     INVITE_ACCEPT = 21
     INVITE_OVERLAP = 22
     INVITE_OVERLAP_PICK = 23  # which earlier group

@@ -72,6 +72,9 @@ def _send(state: State, day: int, group: np.ndarray, key: np.ndarray, person_key
         late = uniform(state.run_keys, run, key, Stream.INVITE_LATE, day) < \
             late_chance(p.late_share[run], g.vitality[group])
         mean_delay = np.where(late, p.late_delay[run], mean_delay)
+        straggle = uniform(state.run_keys, run, key, Stream.INVITE_STRAGGLE, day) < \
+            p.straggle_share[run]  # a few find the group months later, whatever its fate
+        mean_delay = np.where(straggle, p.straggle_delay[run], mean_delay)
     delay = geometric0(uniform(state.run_keys, run, key, Stream.INVITE_DELAY, day), mean_delay)
     state.invites.append(run=run, group=group, key=key, person_key=person_key, day=day + delay,
                          source=np.full(run.size, source), topic=topic, city=city,

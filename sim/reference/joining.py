@@ -57,6 +57,8 @@ def delay(model: ReferenceModel, group: Group | None = None) -> int:
         s, v = p.late_share, group.vitality
         if model.rng.random() < s * v / (s * v + 1.0 - s):
             mean = p.late_delay
+        if model.rng.random() < p.straggle_share:  # found months later, whatever the fate
+            mean = p.straggle_delay
     if mean <= 0:
         return 0
     return int(model.rng.geometric(1.0 / (1.0 + mean))) - 1  # numpy counts trials from 1
