@@ -26,36 +26,29 @@ def time_to_silence_rows(daily: np.ndarray, share: float = SILENCE_SHARE,
                          window: int = SILENCE_WINDOW) -> np.ndarray:
     """:func:`time_to_silence` for each row of a (runs x days) matrix, at once."""
     m = trailing_mean(daily, window)
-    peak_at = np.argmax(m, axis=1)
-    peak = m[np.arange(m.shape[0]), peak_at]
-    days = np.arange(m.shape[1])
-    below = (days >= peak_at[:, None]) & (m < share * peak[:, None])
-    first = np.argmax(below, axis=1)
-    return np.where(below.any(axis=1) & (peak > 0), first, np.nan).astype(np.float64)
+    peak = m.max(axis=1) if m.shape[1] else np.zeros(m.shape[0])
+    above = m >= share * peak[:, None]
+    last = m.shape[1] - 1 - np.argmax(above[:, ::-1], axis=1)  # the last day at or above
+    silent = (peak > 0) & (last + 1 < m.shape[1])
+    return np.where(silent, last + 1, np.nan).astype(np.float64)
 
 
 def time_to_silence(daily_messages: np.ndarray, share: float = SILENCE_SHARE,
                     window: int = SILENCE_WINDOW) -> float:
-    """Days from the start until the trailing mean first falls below ``share`` of its peak,
-    after the peak. NaN when that never happens within the series (censored)."""
-    m = trailing_mean(daily_messages, window)
-    if m.size == 0 or m.max() <= 0:
-        return float("nan")
-    peak_day = int(np.argmax(m))
-    below = np.flatnonzero(m[peak_day:] < share * m[peak_day])
-    return float(peak_day + below[0]) if below.size else float("nan")
+    """The model's one definition of a group gone quiet (P1, as operators mean it): days from the
+    start until the 7-day trailing mean of messages falls below ``share`` of its peak **for
+    good**, i.e. the day after the last day at or above it. A burst that lifts the group back
+    above the line moves silence later; a dip that recovers is not silence. NaN when the series
+    ends at or above the line (censored: the group may live on). The facts battery's weeks to
+    lasting silence (sim/facts/battery.py) is the same rule on weekly counts."""
+    return float(time_to_silence_rows(np.asarray(daily_messages, dtype=np.float64)[None, :],
+                                      share, window)[0])
 
 
 def time_to_sustained_silence(daily_messages: np.ndarray, share: float = SILENCE_SHARE,
                               window: int = SILENCE_WINDOW) -> float:
-    """Days until the trailing mean falls below ``share`` of its peak for good: the day after the
-    last day at or above it. NaN when the series ends at or above it."""
-    m = trailing_mean(daily_messages, window)
-    if m.size == 0 or m.max() <= 0:
-        return float("nan")
-    above = np.flatnonzero(m >= share * m.max())
-    last = int(above[-1])
-    return float(last + 1) if last + 1 < m.size else float("nan")
+    """The same as :func:`time_to_silence` (kept for ``commsim measure``'s column of that name)."""
+    return time_to_silence(daily_messages, share, window)
 
 
 def retention(daily_messages: np.ndarray, day: int, window: int = SILENCE_WINDOW) -> float:

@@ -42,8 +42,8 @@ SURVIVAL_DAYS = (30, 60, 90, 180)  # "still active at day N" columns of every ru
 RUN_COLUMNS: dict[str, str] = {
     "days": "days simulated",
     "invited": "people invited over the run (at launch, recruited, referred)",
-    "time_to_silence": "days until the 7-day mean of messages fell below 20% of its peak (NaN: "
-                       "not within the run)",
+    "time_to_silence": "days until the 7-day mean of messages fell below 20% of its peak for "
+                       "good (NaN: not within the run)",
     "silent": "whether the run fell silent within its days",
     "retention_d90": "7-day mean of messages on day 90 as a share of its peak so far",
     "peak_day": "day of the highest 7-day mean of messages",
@@ -246,10 +246,10 @@ def lifetime(daily_messages: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     daily messages.
 
     "Active" is the model's silence definition turned around (:func:`sim.metrics.
-    time_to_silence_rows`: the 7-day mean of messages falls below 20% of its peak): a group is
-    active on days 1 .. lifetime and silent from day lifetime + 1. A run that never fell silent
-    has lifetime = its length, censored (it may live on); a run with no message at all was never
-    active (lifetime 0, not censored). Changing the silence definition changes this with it.
+    time_to_silence_rows`: the 7-day mean of messages falls below 20% of its peak for good): a
+    group is active on days 1 .. lifetime and silent from day lifetime + 1. A run that never fell
+    silent has lifetime = its length, censored (it may live on); a run with no message at all was
+    never active (lifetime 0, not censored). Changing the silence definition changes this with it.
     """
     msgs = np.atleast_2d(np.asarray(daily_messages, dtype=np.float64))
     silence = metrics.time_to_silence_rows(msgs)

@@ -63,8 +63,23 @@ class Params(BaseModel):
     overlap: float = P(0.1, "share", 0, 1, "P12 (people sit in 4-6 groups); assumption",
                        "share of invitations to a group that go to people invited to another of "
                        "the operator's groups", "groups")
-    join_delay: float = P(2.0, "days", 0, 60, "assumption; P19 (groups fill over days)",
+    join_delay: float = P(6.0, "days", 0, 60, "assumption; P19 (groups fill over days)",
                           "mean days before an invitee answers an invitation", "groups")
+    late_share: float = P(0.7, "share", 0, 1,
+                          "Kraut & Resnick 2012 (a founding core, then newcomers over months); "
+                          "assumption",
+                          "share of launch invitees who arrive late (after late_delay days on "
+                          "average) instead of in the first days", "groups")
+    late_delay: float = P(25.0, "days", 0, 3650, "assumption; Gitter rooms keep gaining posters",
+                          "mean days before a late launch invitee answers", "groups")
+    straggle_share: float = P(0.0, "share", 0, 1,
+                              "assumption; real rooms still gain a poster now and then after "
+                              "months (docs/validation.md); off by default, see docs/teaching.md",
+                              "share of launch invitees who find the group only months later "
+                              "(after straggle_delay days on average), whatever its vitality",
+                              "groups")
+    straggle_delay: float = P(300.0, "days", 0, 3650, "assumption",
+                              "mean days before a straggler answers", "groups")
     accept_base: float = P(0.85, "probability", 0, 1, "assumption",
                            "chance that a well-matched invitee joins a free group", "groups")
     topic_spread: float = P(0.12, "topic distance", 0.0, 1.0, "assumption",
@@ -73,12 +88,12 @@ class Params(BaseModel):
                          "topic distance at which interest fit falls to 1/e", "groups")
 
     # -- members --------------------------------------------------------------------------------
-    activity_median: float = P(0.02, "posts/day", 0, 10,
+    activity_median: float = P(0.05, "posts/day", 0, 10,
                                "assumption; heavy tail per Wilkinson 2008 and P4",
                                "median base posting intensity of a member", "members")
     activity_sigma: float = P(2.7, "log units", 0, 4, "assumption; P4 (70-80/10-20/5-10 split)",
                               "spread (lognormal sigma) of base posting intensity", "members")
-    burst_mean: float = P(1.0, "messages", 0, 20, "assumption",
+    burst_mean: float = P(2.0, "messages", 0, 20, "assumption",
                           "mean extra messages on a day a member posts", "members")
     share_spammers: float = P(0.04, "share", 0, 1, "P7, P8",
                               "share of invitees who are spammers", "members")
@@ -108,7 +123,7 @@ class Params(BaseModel):
                            "most extra posting that a lively group can stimulate", "posting")
     social_half: float = P(0.1, "messages/member/day", 1e-6, 100, "assumption",
                            "group activity at which stimulation is half its maximum", "posting")
-    crowding_size: float = P(80.0, "members", 1, 100_000,
+    crowding_size: float = P(60.0, "members", 1, 100_000,
                              "P12 (big groups are loose and silent; best 150-200)",
                              "group size at which crowding halves each member's posting",
                              "posting")
@@ -127,13 +142,27 @@ class Params(BaseModel):
                           "Joyce & Kraut 2006 (56% vs 44% return after a reply); P21",
                           "extra posting of a member who was answered or @-mentioned", "posting")
     seen_days: int = P(7, "days", 0, 365, "assumption", "how long feeling seen lasts", "posting")
+    vitality_sigma: float = P(0.6, "log units", 0, 4,
+                              "Kraut & Resnick 2012 (most new groups fail, a few thrive); "
+                              "Cunha 2019 (early activity predicts a group's fate)",
+                              "spread (lognormal sigma) of a group's vitality: a factor of median "
+                              "1, drawn once per group, on every member's posting and on the odds "
+                              "that a launch invitee arrives late", "posting")
+    career_stop: float = P(0.6, "probability", 0, 1,
+                           "Wilkinson 2008 (the chance to stop after k contributions ~ 1/k)",
+                           "chance that a member with k messages stops posting for good after a "
+                           "day they posted is career_stop / k", "posting")
     mute_post_factor: float = P(0.2, "multiplier", 0, 1, "assumption",
                                 "posting of a member who muted the group, relative to unmuted",
                                 "posting")
-    attention_decay: float = P(0.025, "1/day", 0, 1,
+    attention_decay: float = P(0.12, "1/day", 0, 1,
                                "Wu & Huberman 2007 (attention to novelty fades); P1",
                                "daily loss of a member's attention to the group", "attention")
-    attention_floor: float = P(0.08, "attention", 0, 1, "assumption",
+    talk_pull: float = P(0.25, "1/(messages/member)", 0, 1000,
+                         "Crane & Sornette 2008, Zhao 2015 (self-exciting bursts of activity)",
+                         "share of lost attention regained per message per member posted in the "
+                         "group that day (talk pulls readers back)", "attention")
+    attention_floor: float = P(0.0, "attention", 0, 1, "assumption",
                                "attention a perfectly matched member keeps for good", "attention")
     spam_rate: float = P(0.2, "messages/day", 0, 100, "P7, P8",
                          "ads a spammer posts a day", "posting")
@@ -168,10 +197,15 @@ class Params(BaseModel):
                            "trust gained by attending an offline event", "trust")
 
     # -- muting and leaving ----------------------------------------------------------------------
-    leave_base: float = P(0.0015, "1/day", 0, 1, "assumption; Wilkinson 2008",
+    leave_base: float = P(0.001, "1/day", 0, 1, "assumption; Wilkinson 2008",
                           "daily chance a member who never spoke leaves", "leaving")
     leave_contrib_k: float = P(2.0, "messages", 0.01, 1000, "Wilkinson 2008 (quitting ~ 1/k)",
                                "messages after which the chance of leaving has halved", "leaving")
+    leave_tenure_days: float = P(1.0, "days", 0.01, 10_000,
+                                 "Kraut & Resnick 2012 (newcomers leave most); haskell-jp Slack "
+                                 "log (leaving falls with tenure, docs/validation.md)",
+                                 "days in the group after which the chance of leaving has halved "
+                                 "(it falls as 1 / (1 + tenure / this))", "leaving")
     leave_distrust: float = P(4.0, "multiplier", 0, 100, "assumption",
                               "how strongly low trust raises leaving (exp(k * (0.5 - trust)))",
                               "leaving")
@@ -196,7 +230,7 @@ class Params(BaseModel):
                                  "threshold")
     commit_leave: float = P(0.7, "share", 0, 1, "P7 (paid groups are more stable)",
                             "cut in leaving and muting at full commitment", "threshold")
-    commit_attention: float = P(0.5, "share", 0, 1, "P7 (members value what they paid for)",
+    commit_attention: float = P(0.8, "share", 0, 1, "P7 (members value what they paid for)",
                                 "cut in attention decay at full commitment", "threshold")
     commit_talk: float = P(0.0, "share", -1, 1,
                            "open: Bapna 2018 (+2%), Zhang 2026 (negative)",

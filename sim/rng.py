@@ -118,8 +118,11 @@ class Stream:
     TRAIT_WTP = 9
     TRAIT_FIT = 10
     TRAIT_BURST = 11
+    GROUP_VITALITY = 12  # a group's vitality, drawn once at its launch (Box-Muller)
     # joining
     INVITE_DELAY = 20
+    INVITE_LATE = 13  # whether a launch invitee is a late arrival
+    INVITE_STRAGGLE = 14  # whether a launch invitee is a straggler (months later)
     INVITE_ACCEPT = 21
     INVITE_OVERLAP = 22
     INVITE_OVERLAP_PICK = 23  # which earlier group
@@ -139,6 +142,7 @@ class Stream:
     RESONANCE = 35
     PAIR_ORDER = 36
     CHECKIN = 37
+    CAREER_END = 38  # a poster stops posting for good after a posting day
     # ties
     TIE = 40
     EVENT_ATTEND = 41

@@ -157,7 +157,7 @@ class State:
         n = len(self.params)
         self.groups = Table(run=np.int64, gid=np.int64, topic=np.float64, launch_day=np.int64,
                             stimulus=np.float64, shills_live=np.int64, parent=np.int64,
-                            city=np.int64)
+                            city=np.int64, vitality=np.float64)
         self.people = Table(run=np.int64, key=np.uint64, activity=np.float64, type=np.int8,
                             able=np.bool_, willing=np.bool_, wtp=np.float64, city=np.int64,
                             cohort=np.int64, interest=np.float64, trust=np.float64,
@@ -169,7 +169,8 @@ class State:
                              join_day=np.int64, leave_day=np.int64, messages=np.int64,
                              today=np.int64, quarter=np.int64, posted=np.bool_,
                              seen_until=np.int64, degree=np.int64, leader=np.bool_,
-                             calmed=np.bool_, remove=np.int8, first_post=np.int64,
+                             calmed=np.bool_, remove=np.int8, retired=np.bool_,
+                             first_post=np.int64,
                              last_post=np.int64)  # day + 1 of the first and last post, 0 = never
                              # (kept only when members are recorded: sim/records.py)
         self.invites = Table(run=np.int64, group=np.int64, key=np.uint64, person_key=np.uint64,

@@ -25,7 +25,14 @@ pytest.importorskip("optuna", reason="calibration needs optuna (pip install optu
 
 # a sample of the shared haskell-jp log (182+ days of `questions`), with its licence note
 DATA = Path(__file__).parent / "fixtures" / "data" / "slack-haskell-jp-sample"
-TRUTH = {"activity_median": 0.06, "attention_decay": 0.01}  # defaults: 0.02 and 0.025
+TRUTH = {"activity_median": 0.06, "attention_decay": 0.01}
+# The calibration machinery is tested on steady groups: everyone answers in the first days and
+# talks until attention fades (the model before issue 12). With late arrivals, ending careers and
+# bursts, a group's log can end on a quiet day and members keep arriving after the window, which
+# `measure`/`calibrate` do not model yet (see docs/validation.md); these tests pin the machinery.
+STEADY = {"join_delay": 2.0, "late_share": 0.0, "career_stop": 0.0, "talk_pull": 0.0,
+          "vitality_sigma": 0.0, "attention_floor": 0.08, "attention_decay": 0.025,
+          "activity_median": 0.02, "burst_mean": 1.0, "crowding_size": 80.0}
 # A recovered value within a factor 1.5 of the truth. Origin: set when this test was written,
 # for this one truth; issue 16 reports that recovery fails for one of four other truths tried, so
 # this shows recovery at one point of the space, not everywhere (docs/calibration.md).
@@ -34,7 +41,7 @@ TOLERANCE = 1.5
 
 def test_simulated_events_measure_exactly_like_the_batch():
     """A run written as events and measured by sim.measure gives the batch's own targets."""
-    params = {"group_size": 150, "attention_decay": 0.01}
+    params = {**STEADY, "group_size": 150, "attention_decay": 0.01}
     seeds = [1, 2, 3]
     observed = observe(simulate_events(params, seeds, 120), None, min_messages=1, min_weeks=2)
     sim = simulated(run_batch([params] * 3, seeds, 120, summary=True), 120 // 7)
@@ -52,7 +59,7 @@ def test_loss_is_zero_for_the_same_run_and_grows_with_the_distance_to_it():
     """Scoring a run against itself gives zero in every part (1e-12: float rounding); runs whose
     attention fades faster and faster score worse and worse on the weekly curve. A loss that
     ignored the curve, or compared the wrong weeks, would fail the second part."""
-    params = {"group_size": 80}
+    params = {**STEADY, "group_size": 80}
     obs = observe(simulate_events(params, [5], 60), None, min_messages=1, min_weeks=2)[0]
     sim = simulated(run_batch([params], [5], obs.days, summary=True), obs.weeks)
     assert all(v == pytest.approx(0.0, abs=1e-12) for v in loss_parts(obs, sim).values())
@@ -64,8 +71,8 @@ def test_loss_is_zero_for_the_same_run_and_grows_with_the_distance_to_it():
 
 def test_context_invites_enough_people_to_see_the_members_seen():
     """The pilot's acceptance share sets group_size so that runs see the members the data saw."""
-    base = to_dict(resolve({}))
-    obs = observe(simulate_events({"group_size": 300}, [7], 90), None, min_messages=1,
+    base = to_dict(resolve(STEADY))
+    obs = observe(simulate_events({**STEADY, "group_size": 300}, [7], 90), None, min_messages=1,
                   min_weeks=2)[0]
     ctx = context_for(obs, base, acceptance(base))
     sim = simulated(run_batch([{**base, **ctx.overrides()}] * 8, list(range(8)), obs.days,
@@ -75,9 +82,9 @@ def test_context_invites_enough_people_to_see_the_members_seen():
 
 def test_calibration_recovers_known_parameters(report):
     """Two parameters behind simulated groups are recovered within a factor 1.5."""
-    events = simulate_events({"group_size": 200, **TRUTH}, [101, 102, 103, 104], 150)
+    events = simulate_events({**STEADY, "group_size": 200, **TRUTH}, [101, 102, 103, 104], 150)
     observed = observe(events, None, min_messages=1, min_weeks=2)  # the real-data path
-    base = to_dict(resolve({}))
+    base = to_dict(resolve(STEADY))
     accepted = acceptance(base)
     contexts = [context_for(o, base, accepted) for o in observed]
     cal = calibrate(observed, contexts, accepted, base,
@@ -102,7 +109,7 @@ def test_slack_channel_fit_beats_defaults_and_the_scenario_runs(tmp_path, report
     contexts = [context_for(o, values, accepted) for o in observed]
     cal = calibrate(observed, contexts, accepted, values,
                     parse_params("activity_median,activity_sigma,attention_decay"),
-                    Settings(trials=16, replicates=4, restarts=1, seed=0))
+                    Settings(trials=48, replicates=4, restarts=1, seed=0))
     report(f"questions, 182 days: loss {cal.fresh_loss:.3f} fitted vs {cal.base_loss:.3f} at "
            f"defaults")
     assert cal.fresh_loss < cal.base_loss

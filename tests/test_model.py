@@ -145,7 +145,8 @@ def test_independent_posters_match_the_bernoulli_mean(report):
                   social_gain=0.0, attention_decay=0.0, leave_base=0.0, mute_base=0.0,
                   question_share=0.0, share_spammers=0.0, share_troublemakers=0.0,
                   trust_init_sd=0.0, trust_tie=0.0, topic_spread=0.0, join_delay=0.0,
-                  accept_base=1.0, crowding_size=crowd)
+                  accept_base=1.0, crowding_size=crowd, late_share=0.0, vitality_sigma=0.0,
+                  career_stop=0.0, talk_pull=0.0)
     model = CommunityModel(seed=5, **corner)
     days = 400
     for _ in range(days):

@@ -234,7 +234,7 @@ def _plant(monkeypatch, bug: str) -> None:
 
 PLANTED = {  # bug: the setting where it is compared (its metrics are all compared)
     "trust never rises": "owner",
-    "leaving doubled": "defaults",
+    "leaving doubled": "commercial",  # at the defaults leaving is rare (it slows with tenure)
     "posting halved": "defaults",
     "fee ignored by invitees": "entry_fee",
     "no ties from conversation": "defaults",

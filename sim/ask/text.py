@@ -162,8 +162,8 @@ def assumptions(answer: Answer) -> list[str]:
             "status: not calibrated). Fit them to your own chat log with `commsim import` and "
             "`commsim calibrate`, then ask again with --scenario.")
     lines.append(
-        "Active: the 7-day mean of members' messages has not fallen below 20% of its peak (the "
-        "model's silence definition); a group still active when the runs end "
+        "Active: the 7-day mean of members' messages has not yet fallen below 20% of its peak "
+        "for good (the model's silence definition); a group still active when the runs end "
         f"(day {q.days}) counts as living at least {q.days} days (censored).")
     if q.group.get("members_target"):
         sizes = ", ".join(f"\"{a.option.label}\" {a.params.group_size}" for a in answer.arms)

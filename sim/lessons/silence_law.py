@@ -34,7 +34,7 @@ def analyze(d: Runs) -> Analysis:
         Check("an unmanaged group peaks within its first 4 weeks (median peak day <= 28)",
               n["peak_day_median"] <= 28, f"median peak on day {n['peak_day_median']:.0f}"),
         Check(f"it falls silent in about three months (median time to silence {lo}-{hi} days; "
-              "silence = 7-day mean below 20% of its peak)",
+              "silence = 7-day mean below 20% of its peak for good)",
               lo <= n["silence_median"] <= hi, f"median {n['silence_median']:.0f} days",
               essential=True),
         Check(f"most unmanaged groups fall silent within {d.days} days (share silent: interval "

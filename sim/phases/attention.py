@@ -5,7 +5,12 @@ Attention ``a`` in [0, 1] starts at 1 when a member joins and decays each day to
     floor = attention_floor * fit + habit
     a <- floor + (a - floor) * (1 - attention_decay * (1 - commit_attention * commit)),
 
-so interest in something new fades (Wu & Huberman 2007; P1's three-month silence) more slowly for
+then today's talk pulls readers back: with ``x`` today's messages per member in the group (members',
+shills' and the operator's), an active member regains ``min(1, talk_pull * x)`` of the attention
+lost. Conversation so excites more conversation for a short while and fades fast: a
+self-exciting (Hawkes) process, as bursts of activity online are (Crane & Sornette 2008; Zhao et
+al. 2015), which makes a group's weeks bursty and lets a late question revive a quiet group.
+Interest in something new fades (Wu & Huberman 2007; P1's three-month silence) more slowly for
 members who paid or worked to get in (P7) and never below what habit has built (P16). A knowledge
 post restores ``content_renewal * (0.5 + depth) * fit`` of the attention lost (P5, P3) for members
 who read the group. A red packet reaches muted members too: it restores ``red_packet_attention`` of
@@ -24,7 +29,7 @@ from sim.state import ACTIVE, GONE, MUTED, State
 @njit(cache=True)
 def _attend(attention, status, run, grp, key, fit, habit, commit, content_g, packet_g, wake_b,
             attention_floor, attention_decay, commit_attention, content_renewal, owner_depth,
-            red_packet_attention, red_packet_wake):
+            red_packet_attention, red_packet_wake, talk_g, talk_pull):
     for i in range(run.size):
         if status[i] == GONE:
             continue
@@ -34,6 +39,8 @@ def _attend(attention, status, run, grp, key, fit, habit, commit, content_g, pac
         if a > floor:
             a = floor + (a - floor) * (1.0 - attention_decay[r] *
                                        (1.0 - commit_attention[r] * commit[i]))
+        if status[i] == ACTIVE and talk_g[g] > 0:  # today's talk pulls readers back
+            a = a + min(1.0, talk_pull[r] * talk_g[g]) * (1 - a)
         if content_g[g] and status[i] == ACTIVE:
             a = a + content_renewal[r] * (0.5 + owner_depth[r]) * fit[i] * (1 - a)
         if packet_g[g]:
@@ -52,4 +59,5 @@ def step(state: State, plan: DayPlan, day: int) -> None:
         wake_b=stream_base(s, Stream.WAKE, day), attention_floor=p.attention_floor.all,
         attention_decay=p.attention_decay.all, commit_attention=p.commit_attention.all,
         content_renewal=p.content_renewal.all, owner_depth=p.owner_depth.all,
-        red_packet_attention=p.red_packet_attention.all, red_packet_wake=p.red_packet_wake.all)
+        red_packet_attention=p.red_packet_attention.all, red_packet_wake=p.red_packet_wake.all,
+        talk_g=state.groups.stimulus, talk_pull=p.talk_pull.all)

@@ -19,7 +19,7 @@ from sim.levers.plan import DayPlan
 from sim.levers.shills import arm_new_groups
 from sim.phases.ties import add_ties
 from sim.population import draw_traits, group_topic, interest_fit
-from sim.rng import Stream, draw, geometric0, key_of, stream_base, uniform
+from sim.rng import Stream, draw, geometric0, key_of, normal, stream_base, uniform
 from sim.state import ACTIVE, GONE, LAUNCH, RECRUIT, REFERRAL, SPAMMER, State, per_row, ranks
 
 _PERSON = 7  # key space of launch invitees, apart from invitation keys
@@ -35,8 +35,14 @@ def make_groups(state: State, run: np.ndarray, topic: np.ndarray, launch_day: np
         state.run_groups[r] += 1
     city = np.floor(uniform(state.run_keys, run, key_of(gid), Stream.TRAIT_CITY, -1) *
                     state.p.n_cities[run]).astype(np.int64)
+    # the group's vitality (its fate, drawn once): lognormal of median 1; a group split off
+    # another keeps its parent's, as it holds the same people
+    vitality = np.exp(state.p.vitality_sigma[run] *
+                      normal(state.run_keys, run, key_of(gid), Stream.GROUP_VITALITY, -1))
+    inherit = parent >= 0
+    vitality[inherit] = g.vitality[parent[inherit]]
     return g.append(run=run, gid=gid, topic=topic, launch_day=launch_day, parent=parent,
-                    city=city, shills_live=state.p.shills[run])
+                    city=city, shills_live=state.p.shills[run], vitality=vitality)
 
 
 def launch_groups(state: State) -> None:
@@ -48,14 +54,28 @@ def launch_groups(state: State) -> None:
                 np.full(run.size, -1))
 
 
+def late_chance(share, vitality):
+    """Chance that a launch invitee is a late arrival: ``share`` at vitality 1, its odds scaled by
+    the group's vitality (a lively group keeps drawing newcomers; a dead one only had its core)."""
+    return share * vitality / (share * vitality + 1.0 - share)
+
+
 def _send(state: State, day: int, group: np.ndarray, key: np.ndarray, person_key: np.ndarray,
           source: int, topic: np.ndarray, city: np.ndarray, cohort: np.ndarray,
           referrer: np.ndarray) -> None:
     g = state.groups
     run = g.run[group]
     state.run_invited += np.bincount(run, minlength=state.n_runs)
-    delay = geometric0(uniform(state.run_keys, run, key, Stream.INVITE_DELAY, day),
-                       state.p.join_delay[run])
+    p = state.p
+    mean_delay = per_row(p.join_delay[run], run.size)
+    if source == LAUNCH:  # a founding core answers in days; late arrivals trickle in over months
+        late = uniform(state.run_keys, run, key, Stream.INVITE_LATE, day) < \
+            late_chance(p.late_share[run], g.vitality[group])
+        mean_delay = np.where(late, p.late_delay[run], mean_delay)
+        straggle = uniform(state.run_keys, run, key, Stream.INVITE_STRAGGLE, day) < \
+            p.straggle_share[run]  # a few find the group months later, whatever its fate
+        mean_delay = np.where(straggle, p.straggle_delay[run], mean_delay)
+    delay = geometric0(uniform(state.run_keys, run, key, Stream.INVITE_DELAY, day), mean_delay)
     state.invites.append(run=run, group=group, key=key, person_key=person_key, day=day + delay,
                          source=np.full(run.size, source), topic=topic, city=city,
                          cohort=cohort, referrer=referrer)

@@ -4,15 +4,17 @@ For a present member with ``k`` messages so far, trust ``t`` (mean of group and 
 commitment ``c``, the daily chances are
 
     leave = leave_base * exp(leave_distrust * (0.5 - t)) * (1 - commit_leave * c)
-            / (1 + k / leave_contrib_k)
+            / (1 + k / leave_contrib_k) / (1 + tenure / leave_tenure_days)
             + leave_overload * [a commercial post came too soon today]
     mute  = mute_base * (1 - commit_leave * c) + mute_overload * [same],
 
-so the more someone has contributed, the less likely they quit (Wilkinson 2008: the chance of
-stopping after k contributions falls about as 1/k), broken trust pushes people out, commitment
-holds them (P7), and selling too often drives them to mute or leave (P15). Muted members stay,
-read nothing and post little (posting.py). Spammers are kicked with the moderation lever's daily
-chance (P8). Leaving is only requested here; it is applied at the end of the day (engine.py).
+with ``tenure`` the days since they joined, so the more someone has contributed, the less likely
+they quit (Wilkinson 2008: the chance of stopping after k contributions falls about as 1/k),
+newcomers leave most and leaving slows with tenure (Kraut & Resnick 2012; the haskell-jp log),
+broken trust pushes people out, commitment holds them (P7), and selling too often drives them to
+mute or leave (P15). Muted members stay, read nothing and post little (posting.py). Spammers are
+kicked with the moderation lever's daily chance (P8). Leaving is only requested here; it is applied
+at the end of the day (engine.py).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from sim.state import ACTIVE, GONE, KICKED, LEAVES, MUTED, SPAMMER, State
 def _leave_or_mute(remove, status, run, grp, key, person, kind, trust, person_trust, commit,
                    messages, overload_g, moderation_g, leave_b, mute_b, kick_b, leave_base,
                    leave_distrust, commit_leave, leave_contrib_k, leave_overload, mute_base,
-                   mute_overload):
+                   mute_overload, join_day, leave_tenure_days, day):
     for i in range(run.size):
         if status[i] == GONE:
             continue
@@ -38,7 +40,8 @@ def _leave_or_mute(remove, status, run, grp, key, person, kind, trust, person_tr
         hold = 1.0 - commit_leave[r] * commit[i]
         over = 1.0 if overload_g[g] else 0.0
         leave = leave_base[r] * np.exp(leave_distrust[r] * (0.5 - t)) * hold / \
-            (1.0 + messages[i] / leave_contrib_k[r]) + leave_overload[r] * over
+            (1.0 + messages[i] / leave_contrib_k[r]) / \
+            (1.0 + (day - join_day[i]) / leave_tenure_days[r]) + leave_overload[r] * over
         if remove[i] == 0 and draw(leave_b[r], key[i]) < leave:
             remove[i] = LEAVES
         if status[i] == ACTIVE and \
@@ -59,7 +62,8 @@ def step(state: State, plan: DayPlan, day: int) -> None:
         kick_b=stream_base(s, Stream.KICK, day), leave_base=p.leave_base.all,
         leave_distrust=p.leave_distrust.all, commit_leave=p.commit_leave.all,
         leave_contrib_k=p.leave_contrib_k.all, leave_overload=p.leave_overload.all,
-        mute_base=p.mute_base.all, mute_overload=p.mute_overload.all)
+        mute_base=p.mute_base.all, mute_overload=p.mute_overload.all, join_day=m.join_day,
+        leave_tenure_days=p.leave_tenure_days.all, day=day)
 
 
 def apply_removals(state: State, day: int) -> None:

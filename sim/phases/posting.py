@@ -3,7 +3,7 @@
 A present member posts with chance ``1 - exp(-rate)``, where
 
     rate = activity * crowding * attention * fit * 2 * trust * stimulation * seen * commitment
-           * mute * leader
+           * mute * leader * vitality
 
 - ``activity``: base intensity, lognormal across people (heavy-tailed: most lurk, a few talk a lot;
   P4, Wilkinson 2008);
@@ -19,7 +19,14 @@ A present member posts with chance ``1 - exp(-rate)``, where
   from the owner and the core to active members and, last, to lurkers;
 - ``seen``: ``1 + seen_boost`` for ``seen_days`` after being answered or @-mentioned (P21,
   Joyce & Kraut 2006); ``commitment``: ``1 + commit_talk * commit`` (P7, sign open);
-- ``mute``: ``mute_post_factor`` for members who muted the group; ``leader``: ``leader_boost``.
+- ``mute``: ``mute_post_factor`` for members who muted the group; ``leader``: ``leader_boost``;
+- ``vitality``: the group's fate, lognormal of median 1 and spread ``vitality_sigma``, drawn once
+  per group (Kraut & Resnick 2012: most new groups fail and a few thrive), so that groups differ
+  in fate as well as in chance.
+
+Posting careers end (Wilkinson 2008): after a day a member posted, with ``k`` messages in the group
+so far, they stop posting for good with chance ``career_stop / k``, so many speak once and the
+prolific are those who keep going. A member whose career ended still reads (and may check in).
 
 A planted question from a "newbie" shill draws in a matched member with chance
 ``shill_resonance * fit`` per question (P2). On a posting day a member posts ``1 + G`` messages,
@@ -46,7 +53,8 @@ def _post(today, posted, habit, messages, quarter, person_messages, messages_g, 
           commit, degree, seen_until, leader, stim_g, crowd_g, planted_g, checkin_g, post_base,
           burst_base, checkin_base, radiation_base, radiation_ties, seen_boost, commit_talk,
           mute_factor, leader_on, leader_boost, quiet_planted, burst_mean, checkin_rate,
-          checkin_habit, checkin_habit_max, day, in_quarter):
+          checkin_habit, checkin_habit_max, day, in_quarter, vitality_g, retired, career_base,
+          career_stop):
     """The posting rule for every member row, in one pass (see the module docstring); then the
     counts it feeds: messages per member, per person and per group, posters per group."""
     for i in range(run.size):
@@ -56,11 +64,12 @@ def _post(today, posted, habit, messages, quarter, person_messages, messages_g, 
             continue
         r, g = run[i], grp[i]
         muted = status[i] == MUTED
+        speaks = not retired[i]  # a posting career, once ended, stays ended (Wilkinson 2008)
         reach = radiation_base[r] + (1.0 - radiation_base[r]) * min(
             1.0, (degree[i] + messages[i]) / radiation_ties[r])
         rate = (activity[i] * crowd_g[g] * attention[i] * fit[i] *
                 (trust[i] + person_trust[person[i]]) * (1.0 + stim_g[g] * reach) *
-                (1.0 + commit_talk[r] * commit[i]))
+                (1.0 + commit_talk[r] * commit[i]) * vitality_g[g])
         if seen_until[i] > day:
             rate *= 1.0 + seen_boost[r]
         if muted:
@@ -70,9 +79,12 @@ def _post(today, posted, habit, messages, quarter, person_messages, messages_g, 
         log_quiet = -rate  # log of the chance to stay quiet today
         if planted_g[g] > 0 and not muted:  # planted questions draw matched members in (P2)
             log_quiet += planted_g[g] * quiet_planted[i]  # log(1 - resonance * fit), per member
-        if draw(post_base[r], key[i]) < -np.expm1(log_quiet):
+        if speaks and draw(post_base[r], key[i]) < -np.expm1(log_quiet):
             posted[i] = True
             today[i] = 1 + geometric_one(draw(burst_base[r], key[i]), burst_mean[r])
+            # the career may end here: chance career_stop / k with k messages so far
+            if draw(career_base[r], key[i]) * (messages[i] + today[i]) < career_stop[r]:
+                retired[i] = True
         if checkin_g[g] and not muted:  # the ritual (P16): one message, and habit grows
             if draw(checkin_base[r], key[i]) < checkin_rate[r] * attention[i] * fit[i]:
                 today[i] += 1
@@ -114,7 +126,8 @@ def step(state: State, plan: DayPlan, day: int) -> None:
         leader_on=plan.leaders_on, leader_boost=p.leader_boost.all, quiet_planted=m.quiet_planted,
         burst_mean=p.burst_mean.all, checkin_rate=p.checkin_rate.all,
         checkin_habit=p.checkin_habit.all, checkin_habit_max=p.checkin_habit_max.all, day=day,
-        in_quarter=day < QUARTER)
+        in_quarter=day < QUARTER, vitality_g=g.vitality, retired=m.retired,
+        career_base=stream_base(s, Stream.CAREER_END, day), career_stop=p.career_stop.all)
     # ads by spammers (the moderation lever removes them, leaving.py)
     run, grp = m.run, m.group
     spammers = np.flatnonzero((m.kind == SPAMMER) & (m.status == ACTIVE))

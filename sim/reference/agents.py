@@ -81,6 +81,7 @@ class Member(mesa.Agent):
         self.status = ACTIVE
         self.join_day, self.leave_day = day, -1
         self.messages = 0  # in this group
+        self.retired = False  # stopped posting for good (posting.py)
         self.quarter = 0  # in this group, in the first QUARTER days of the run
         self.today = 0
         self.posted = False  # posted by the posting rule today (a check-in alone is not a post)
@@ -125,6 +126,9 @@ class Group(mesa.Agent):
         self.launch_day = launch_day
         self.parent = parent
         self.city = int(model.rng.integers(model.p.n_cities))
+        # its fate: lognormal of median 1, drawn once; a group split off another keeps its parent's
+        self.vitality = (parent.vitality if parent is not None else
+                         math.exp(model.p.vitality_sigma * model.rng.standard_normal()))
         self.shills_live = model.p.shills
         self.seats: list[Member] = []  # everyone who ever joined, in join order
         self.stimulus = 0.0  # yesterday's messages per member (members, shills, operator)

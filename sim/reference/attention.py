@@ -4,6 +4,7 @@ For every present member, with ``floor = min(1, attention_floor x fit + habit)``
 
     if a > floor:
         a <- floor + (a - floor) x (1 - attention_decay x (1 - commit_attention x commitment))
+    a <- a + min(1, talk_pull x x) x (1 - a)     x = today's messages per member (active members)
     a <- a + content_renewal x (0.5 + depth) x fit x (1 - a)   on a knowledge-post day (active)
     a <- a + red_packet_attention x (1 - a)                      on a red-packet day (muted too)
 
@@ -32,6 +33,8 @@ def step(model: ReferenceModel) -> None:
             if a > floor:
                 a = floor + (a - floor) * (1.0 - p.attention_decay *
                                            (1.0 - p.commit_attention * m.commitment))
+            if m.status == ACTIVE and g.stimulus > 0:  # today's talk pulls readers back
+                a += min(1.0, p.talk_pull * g.stimulus) * (1.0 - a)
             if gp.content and m.status == ACTIVE:
                 a += p.content_renewal * (0.5 + p.owner_depth) * m.fit * (1.0 - a)
             if gp.red_packet:

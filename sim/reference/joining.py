@@ -10,7 +10,9 @@
   ``referral_shares`` invitations on average (the fraction met by a draw) to friends whose
   interests centre on the sharer's and who share the sharer's city, and cohort, with chance 1/2
   each (P14).
-- An invitee answers after a geometric delay of mean ``join_delay`` days (0 = the same day) and
+- An invitee answers after a geometric delay of mean ``join_delay`` days (0 = the same day), a
+  launch invitee with chance ``s v / (s v + 1 - s)`` (s = ``late_share``, v = the group's vitality)
+  after one of mean ``late_delay`` (a late arrival), and
   joins with chance ``accept_base x sqrt(fit)`` (a spammer: ``accept_base``), times
   ``exp(-fee / (wtp x fit))`` under a fee, times ``1 - effort x (1 - fit)`` under an effort test
   (other than ordinary people: ``1 - effort``); a referred invitee's chance ``c`` becomes
@@ -45,9 +47,18 @@ if TYPE_CHECKING:
     from sim.reference.model import ReferenceModel
 
 
-def delay(model: ReferenceModel) -> int:
-    """Days before an invitee answers: geometric on {0, 1, ...} with mean ``join_delay``."""
-    mean = model.p.join_delay
+def delay(model: ReferenceModel, group: Group | None = None) -> int:
+    """Days before an invitee answers: geometric on {0, 1, ...} with mean ``join_delay``; an
+    invitee at a group's launch (``group`` given) is a late arrival, of mean ``late_delay``, with
+    chance ``s v / (s v + 1 - s)``, s = ``late_share``, v = the group's vitality."""
+    p = model.p
+    mean = p.join_delay
+    if group is not None:
+        s, v = p.late_share, group.vitality
+        if model.rng.random() < s * v / (s * v + 1.0 - s):
+            mean = p.late_delay
+        if model.rng.random() < p.straggle_share:  # found months later, whatever the fate
+            mean = p.straggle_delay
     if mean <= 0:
         return 0
     return int(model.rng.geometric(1.0 / (1.0 + mean))) - 1  # numpy counts trials from 1
@@ -63,7 +74,7 @@ def send_invitations(model: ReferenceModel) -> None:
                     home = int(rng.integers(g.local_id))
                     home_slot = int(rng.integers(p.group_size))
                 person = model.launch_person(home, home_slot)
-                g.pending.append(Invitation(g, day + delay(model), person, "launch"))
+                g.pending.append(Invitation(g, day + delay(model, g), person, "launch"))
         for _ in range(plan.of(g).recruits):
             g.pending.append(Invitation(g, day + delay(model), Person(model, g.topic), "recruit"))
     if plan.referral > 0:

@@ -4,7 +4,7 @@ For a present member with ``k`` messages in the group, ``t`` the mean of trust i
 commitment ``c`` and ``o = 1`` on a day with a commercial post that came too soon:
 
     leave = leave_base x exp(leave_distrust x (0.5 - t)) x (1 - commit_leave x c)
-            / (1 + k / leave_contrib_k) + leave_overload x o
+            / (1 + k / leave_contrib_k) / (1 + tenure / leave_tenure_days) + leave_overload x o
     mute  = mute_base x (1 - commit_leave x c) + mute_overload x o       (active members only)
 
 While moderation is on, each spammer is kicked with chance ``moderation`` a day. Leaving and kicks
@@ -28,7 +28,8 @@ def leave_chance(model: ReferenceModel, m: Member, over: float) -> float:
     t = 0.5 * m.trust_sum()
     hold = 1.0 - p.commit_leave * m.commitment
     return p.leave_base * math.exp(p.leave_distrust * (0.5 - t)) * hold / \
-        (1.0 + m.messages / p.leave_contrib_k) + p.leave_overload * over
+        (1.0 + m.messages / p.leave_contrib_k) / \
+        (1.0 + (model.day - m.join_day) / p.leave_tenure_days) + p.leave_overload * over
 
 
 def mute_chance(model: ReferenceModel, m: Member, over: float) -> float:

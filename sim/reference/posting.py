@@ -11,14 +11,17 @@ A present member who is not a spammer posts today with chance ``1 - exp(-rate)``
     seen        = 1 + seen_boost until the day the member stops feeling seen (P21)
     mute        = mute_post_factor if the member muted the group
     leader      = leader_boost for a leader while the leaders lever is on (P17)
+    vitality    = the group's own factor, exp(vitality_sigma x N(0, 1)), drawn once per group
 
 where x is yesterday's messages per member in the group, counting shills' and the operator's posts
 (P2: talk begets talk). Each question planted by a newbie shill draws an unmuted member in with
 chance ``shill_resonance x fit``, independently (P2). A member who posts sends ``1 + G`` messages, G
-geometric on {0, 1, ...} with mean ``burst_mean``. On a check-in day an unmuted member also checks
-in (one message) with chance ``checkin_rate x attention x fit`` and builds ``checkin_habit`` of
-attention floor, up to ``checkin_habit_max`` (P16). Active spammers post a geometric number of ads
-of mean ``spam_rate`` (not counted as messages).
+geometric on {0, 1, ...} with mean ``burst_mean``; then, with ``k`` messages in the group so far,
+their posting career ends for good with chance ``career_stop / k`` (Wilkinson 2008): a member
+whose career ended never passes the posting rule again (check-ins go on). On a check-in day an
+unmuted member also checks in (one message) with chance ``checkin_rate x attention x fit`` and
+builds ``checkin_habit`` of attention floor, up to ``checkin_habit_max`` (P16). Active spammers
+post a geometric number of ads of mean ``spam_rate`` (not counted as messages).
 """
 
 from __future__ import annotations
@@ -45,7 +48,7 @@ def rate(model: ReferenceModel, m: Member, stimulation: float, crowding: float) 
     reach = p.radiation_base + (1.0 - p.radiation_base) * min(
         1.0, (m.degree + m.messages) / p.radiation_ties)
     r = (m.person.activity * crowding * m.attention * m.fit * m.trust_sum() *
-         (1.0 + stimulation * reach) * (1.0 + p.commit_talk * m.commitment))
+         (1.0 + stimulation * reach) * (1.0 + p.commit_talk * m.commitment) * m.group.vitality)
     if m.seen_until > model.day:
         r *= 1.0 + p.seen_boost
     if m.status == MUTED:
@@ -63,9 +66,11 @@ def post(model: ReferenceModel, m: Member, stimulation: float, crowding: float) 
     quiet = math.exp(-rate(model, m, stimulation, crowding))
     if gp.planted_questions > 0 and m.status != MUTED:
         quiet *= (1.0 - p.shill_resonance * m.fit) ** gp.planted_questions
-    if rng.random() < 1.0 - quiet:
+    if not m.retired and rng.random() < 1.0 - quiet:
         m.posted = True
         m.today = 1 + geometric(model, p.burst_mean)
+        if rng.random() < p.career_stop / (m.messages + m.today):  # the career ends here
+            m.retired = True
     if gp.checkin and m.status != MUTED and rng.random() < p.checkin_rate * m.attention * m.fit:
         m.today += 1
         m.habit = min(m.habit + p.checkin_habit, p.checkin_habit_max)
