@@ -90,15 +90,14 @@ class Median:
 
 
 def _median_ranks(n: int) -> tuple[int, int] | None:
-    """1-based ranks (l, u) of the order statistics bracketing the median with >= 95% cover."""
-    cdf, j = 0.0, 0
-    while j <= n:  # largest l with P(Bin(n, 1/2) <= l - 1) <= 2.5%
-        step = math.comb(n, j) / 2.0 ** n
-        if cdf + step > 0.025:
-            break
-        cdf += step
-        j += 1
-    low = j  # P(Bin <= low - 1) <= 0.025
+    """1-based ranks (l, u) of the order statistics bracketing the median with >= 95% cover:
+    l is the smallest j with P(Bin(n, 1/2) <= j) > 2.5%, so P(Bin <= l - 1) <= 2.5%. The binomial
+    comes from scipy, which stays exact where 2 ** n overflows a float (n above about 1,000)."""
+    from scipy.stats import binom
+
+    low = int(binom.ppf(0.025, n, 0.5))
+    if binom.cdf(low, n, 0.5) <= 0.025:  # ppf gives cdf >= q; the rule wants cdf > q
+        low += 1
     if low < 1:
         return None
     return low, n - low + 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -201,3 +203,22 @@ def test_median_lifetime_beyond_the_run_when_half_the_groups_outlive_it():
     assert more.more_than and more.text().startswith("more than 90 days")
     known = median_lifetime([40, 60, 70, 90, 90], [False, False, False, True, True])
     assert not known.more_than and known.median == 70
+
+
+def test_median_interval_of_a_thousand_runs_and_more():
+    """A sweep of 1,024 runs (playbook_worlds) overflowed 2 ** n in a float; the ranks must still
+    bracket the median with the binomial rule, checked here in log space (not by scipy)."""
+    from sim.survival import _median_ranks, median_lifetime
+
+    for n in (1024, 3001):
+        low, high = _median_ranks(n)
+        assert high == n - low + 1
+
+        def cdf(k: int, n: int = n) -> float:  # P(Bin(n, 1/2) <= k), from log-binomials
+            return sum(math.exp(math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1)
+                                - n * math.log(2)) for j in range(k + 1))
+
+        assert cdf(low - 1) <= 0.025 < cdf(low)
+    life = np.arange(1024, dtype=float)
+    m = median_lifetime(life, np.zeros(1024, dtype=bool))
+    assert m.low < m.median < m.high
