@@ -25,8 +25,10 @@ KERNEL_MODULES = ("sim.rng", "sim.outcomes", "sim.phases.attention", "sim.phases
                   "sim.phases.leaving", "sim.phases.posting", "sim.phases.replies",
                   "sim.phases.ties", "sim.phases.trust")
 # a tiny run that dispatches every kernel (referrals and @-mentions have kernels of their own)
-WARMUP_PARAMS = ({"group_size": 30}, {"group_size": 30, "referral_rate": 0.5,
-                                      "owner_mentions": 3.0, "shills": 1})
+# everyone joins on day 0 and talks a lot, so that every kernel (ties need two posters on one
+# day) is reached in a few days whatever the defaults of arrivals and activity are
+WARMUP_PARAMS = ({"group_size": 30, "late_share": 0.0, "join_delay": 0.0, "activity_median": 0.5},
+                 {"group_size": 30, "referral_rate": 0.5, "owner_mentions": 3.0, "shills": 1})
 WARMUP_DAYS = 3
 
 

@@ -318,7 +318,10 @@ if __name__ == "__main__":
 # days have mean D sum(p (1 + m)) and variance D sum(p (1 + 3m + 2m^2) - p^2 (1 + m)^2).
 STILL = {"group_size": 300, "join_delay": 0.0, "social_gain": 0.0, "attention_decay": 0.0,
          "leave_base": 0.0, "mute_base": 0.0, "question_share": 0.0, "tie_rate": 0.0,
-         "share_spammers": 0.0, "share_troublemakers": 0.0, "owner_answer_share": 0.0}
+         "share_spammers": 0.0, "share_troublemakers": 0.0, "owner_answer_share": 0.0,
+         # issue 12's mechanisms off: no late arrivals, one vitality, careers that never end,
+         # no pull of talk on attention (each would make posters depend on each other or time)
+         "late_share": 0.0, "vitality_sigma": 0.0, "career_stop": 0.0, "talk_pull": 0.0}
 STILL_DAYS = 40
 
 
