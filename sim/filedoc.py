@@ -32,7 +32,7 @@ def _scenario_keys() -> dict[str, tuple[str, str, str, str]]:
                  "the scenario's name; it must match the file name", 'name = "my_group"'),
         "description": ("text", '""', "what the scenario is and what it should show",
                         'description = "Our 300-person alumni group with a 9.9-yuan fee."'),
-        "principles": ("list of P1 to P21", "[]", "the principles of docs/principles.md it "
+        "principles": ("list of P1 to P30", "[]", "the principles of docs/principles.md it "
                        "illustrates", 'principles = ["P7", "P12"]'),
         "extends": ("a scenario name", f'"{ROOT}"', "the scenario whose parameters this one "
                     "starts from (a chain is allowed, a cycle is not)", 'extends = "fee_99"'),

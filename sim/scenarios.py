@@ -33,7 +33,7 @@ ROOT = "baseline"
 DEFAULT_DAYS = 180
 MAX_DAYS = 3650
 MAX_SEED = 2**63 - 1
-PRINCIPLES = tuple(f"P{i}" for i in range(1, 22))  # P1-P21 of the source articles
+PRINCIPLES = tuple(f"P{i}" for i in range(1, 31))  # P1-P30 of the source articles (sim.principles)
 SCENARIO_KEYS = ("name", "description", "principles", "extends", "days", "seed", "params")
 _PRINCIPLE = re.compile(r"^P\d+$")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -215,7 +215,7 @@ def _read_scenario(path: Path) -> dict[str, Any]:
     for p in principles:
         if not _PRINCIPLE.match(p) or p not in PRINCIPLES:
             m.add(UserError(f"{where}: principles holds {toml_value(p)}: expected principle "
-                            "numbers P1 to P21 of the source articles, e.g. \"P7\""))
+                            "numbers P1 to P30 of the source articles, e.g. \"P7\""))
     extends = m.get(expect, data, "extends", str, where, "the name of another scenario")
     if extends is None and name != ROOT:
         extends = ROOT

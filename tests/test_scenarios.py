@@ -160,7 +160,7 @@ def test_lever_windows_take_inf_and_ints(tmp_path):
     ("[params]\ncheckin = 1\n", ["'checkin' = 1", "true or false"]),
     ("days = 0\n", ["days = 0", "whole number from 1"]),
     ("days = true\n", ["days = true", "whole number"]),
-    ("principles = ['P99']\n", ["P99", "P1 to P21"]),
+    ("principles = ['P99']\n", ["P99", "P1 to P30"]),
     ("name = 'other'\n", ["name = \"other\"", "does not match"]),
     ("extends = 'basline'\n", ["unknown scenario 'basline'", "did you mean 'baseline'",
                                "known scenarios", "fee_99"]),
