@@ -80,6 +80,26 @@ def test_context_invites_enough_people_to_see_the_members_seen():
     assert sim.joined.mean() == pytest.approx(obs.members, rel=0.1)
 
 
+def test_context_counts_only_the_late_arrivals_who_arrive_within_the_window():
+    """With late arrivals (half of the invitees answer after 40 days on average), a 35-day window
+    sees only part of them: the context invites more people than the final acceptance share
+    alone would ask for, and runs see as many members as the data did. A pilot that stopped
+    early (or a context sized by the final share) would see too few; with
+    ``arrivals="observed"`` the data times the arrivals and the model's own late ones are off."""
+    late = {**STEADY, "late_share": 0.5, "late_delay": 40.0}
+    base = to_dict(resolve(late))
+    obs = observe(simulate_events({**late, "group_size": 300}, [7], 35), None, min_messages=1,
+                  min_weeks=2)[0]
+    in_window, eventually = acceptance(base, obs.days), acceptance(base)
+    assert in_window < 0.85 * eventually  # about a third of the late ones arrive within 35 days
+    ctx = context_for(obs, base, in_window)
+    sim = simulated(run_batch([{**base, **ctx.overrides()}] * 8, list(range(8)), obs.days,
+                              summary=True), obs.weeks)
+    assert sim.joined.mean() == pytest.approx(obs.members, rel=0.1)
+    observed = context_for(obs, base, acceptance(base, obs.days, "observed"), "observed")
+    assert observed.overrides()["late_share"] == 0.0
+
+
 def test_calibration_recovers_known_parameters(report):
     """Two parameters behind simulated groups are recovered within a factor 1.5."""
     events = simulate_events({**STEADY, "group_size": 200, **TRUTH}, [101, 102, 103, 104], 150)

@@ -232,14 +232,17 @@ def calibrate_command(ctx: click.Context, events: Path, scenario: str, groups: t
     observed = targets.observe(table, chosen, max_days, min_messages=min_messages)
     train, test = split_groups(observed) if holdout else (observed, [])
     base_values = to_dict(base.params)
-    accepted = evaluate.acceptance(base_values)
-    contexts = [evaluate.context_for(o, base_values, accepted, arrivals) for o in train]
-    for obs, context in zip(train, contexts):  # targets the model cannot hold: say so now
+    accepted = evaluate.acceptance(base_values, arrivals=arrivals)  # eventually (reported)
+    shares = [evaluate.acceptance(base_values, o.days, arrivals) for o in train]  # by window end
+    contexts = [evaluate.context_for(o, base_values, share, arrivals)
+                for o, share in zip(train, shares)]
+    for obs, context, share in zip(train, contexts, shares):  # targets it cannot hold: say so now
         try:
             resolve({**base_values, **context.overrides()}, source="")
         except UserError as err:
             raise UserError(f"{events}: group '{obs.group}' ({obs.members} members seen, "
-                            f"{accepted:.3f} of invitations accepted) cannot be simulated: "
+                            f"{share:.3f} of invitations accepted within its "
+                            f"{obs.days} days) cannot be simulated: "
                             f"{str(err).removeprefix(': ')}; the model's groups are smaller: "
                             "calibrate smaller groups, or a shorter window (--max-days)"
                             ) from None
@@ -299,7 +302,9 @@ def held_out_text(cal, test: list, base_values: dict, accepted: float, arrivals:
         return (f"train/test: fitted on {train_names}; no held-out group (one group, or "
                 f"--no-holdout), so the loss on fresh seeds ({cal.fresh_loss:.4f}) is the "
                 "only check, and it is measured on the fitting group(s).")
-    contexts = [evaluate.context_for(o, base_values, accepted, arrivals) for o in test]
+    contexts = [evaluate.context_for(o, base_values,
+                                     evaluate.acceptance(base_values, o.days, arrivals), arrivals)
+                for o in test]
     ev = evaluate.Evaluator(test, contexts, base_values,
                             fit.replicate_seeds(settings.seed, settings.replicates, fresh=True))
     fitted_sims, base_sims = ev.simulate([cal.best, cal.base_values])

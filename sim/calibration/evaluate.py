@@ -3,8 +3,14 @@
 A group's *context* is what the data fixes rather than the fit: its window in days, how many
 people are invited so that as many join as were seen, and (with ``arrivals="observed"``) a daily
 inflow of recruits that spreads their joining over the window as in the data. The share of
-invitations accepted is measured once with a short pilot batch of the base scenario, so the
-model is asked for the members the data saw, not for invitations it never recorded.
+invitations accepted *within the group's window* is measured with a pilot batch of the base
+scenario, so the model is asked for the members the data saw, not for invitations it never
+recorded. The pilot runs until nearly every invitee has answered, late arrivals too (the base's
+``late_share`` answer after ``late_delay`` days on average, stragglers after ``straggle_delay``):
+a window shorter than that sees only the share that has arrived by its end. With
+``arrivals="observed"`` the data gives the timing of arrivals, so the model's own late arrivals
+and stragglers are switched off in the context (everyone invited at launch answers within the
+first days, as the founders seen in the first week did).
 
 Every point is simulated with the same replicate seeds (common random numbers): two points differ
 only through their parameters, so their loss difference is not noise of the seeds, and the loss
@@ -13,6 +19,7 @@ surface is smooth enough for a sampler to follow with few replicates.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,8 +31,12 @@ from sim.calibration.targets import Observed, Simulated, loss_parts, simulated, 
 
 ARRIVALS = ("launch", "observed")
 PILOT_INVITES = 200
-PILOT_DAYS = 30  # launch invitees answer within days (join_delay), so a month sees them all
+PILOT_MIN_DAYS = 30
+PILOT_MAX_DAYS = 3650
+PILOT_ANSWERED = 0.99  # the pilot runs until this share of invitees would have answered
 PILOT_SEEDS = tuple(range(8))
+# With arrivals="observed" the data times the arrivals: the model's own late ones are switched off.
+OBSERVED_ARRIVALS = {"late_share": 0.0, "straggle_share": 0.0}
 CAP_MARGIN = 1.5  # headroom over the members expected, so the platform cap never binds
 
 
@@ -39,10 +50,13 @@ class Context:
     recruit_per_day: float
     platform_cap: int | None  # raised above the base scenario's only when it would bind
     friend_adds: int | None = None  # raised only when the inflow exceeds the base's limit
+    arrivals: str = "launch"
 
     def overrides(self) -> dict[str, Any]:
         """The parameters this context sets."""
         out: dict[str, Any] = {"group_size": self.group_size, "n_groups": 1}
+        if self.arrivals == "observed":
+            out.update(OBSERVED_ARRIVALS)
         if self.recruit_per_day > 0:
             out.update(recruit_per_day=self.recruit_per_day, recruitment_start=0.0,
                        recruitment_end=float("inf"))
@@ -53,11 +67,45 @@ class Context:
         return out
 
 
-def acceptance(base: Mapping[str, Any]) -> float:
-    """Share of launch invitations that the base scenario's invitees accept (pilot batch)."""
+def pilot_days(base: Mapping[str, Any]) -> int:
+    """Days until ``PILOT_ANSWERED`` of launch invitees would have answered, under the slowest
+    arrival the base scenario has (answers come a geometric number of days later, see
+    sim/invitations.py): ``ln(1 - PILOT_ANSWERED) / ln(m / (1 + m))`` for the largest mean m."""
+    means = [float(base.get("join_delay", 0.0))]
+    if float(base.get("late_share", 0.0)) > 0:
+        means.append(float(base.get("late_delay", 0.0)))
+    if float(base.get("straggle_share", 0.0)) > 0:
+        means.append(float(base.get("straggle_delay", 0.0)))
+    m = max(means)
+    days = math.log(1 - PILOT_ANSWERED) / math.log(m / (1 + m)) if m > 0 else 0.0
+    return int(min(max(math.ceil(days), PILOT_MIN_DAYS), PILOT_MAX_DAYS))
+
+
+_PILOTS: dict[str, np.ndarray] = {}
+
+
+def _acceptance_curve(base: Mapping[str, Any]) -> np.ndarray:
+    """Share of launch invitations accepted by the end of each day of the pilot (one pilot batch
+    per base scenario, kept for the process)."""
     pilot = {**base, "group_size": PILOT_INVITES, "n_groups": 1, "platform_cap": 10 * PILOT_INVITES}
-    res = run_batch([pilot] * len(PILOT_SEEDS), list(PILOT_SEEDS), PILOT_DAYS, summary=True)
-    return max(float(res.runs["joined"].mean()) / PILOT_INVITES, 1e-3)
+    key = repr(sorted(pilot.items()))
+    if key not in _PILOTS:
+        daily = run_batch([pilot] * len(PILOT_SEEDS), list(PILOT_SEEDS), pilot_days(pilot))
+        joined = daily.pivot(index="day", columns="run", values="joined")
+        _PILOTS[key] = joined.mean(axis=1).to_numpy(dtype=float) / PILOT_INVITES
+    return _PILOTS[key]
+
+
+def acceptance(base: Mapping[str, Any], days: int | None = None,
+               arrivals: str = "launch") -> float:
+    """Share of launch invitations that the base scenario's invitees accept within ``days``
+    (default: by the end of the pilot, when nearly all have answered), with the arrivals of
+    ``arrivals`` (see the module's text)."""
+    if arrivals == "observed":
+        base = {**base, **OBSERVED_ARRIVALS}
+    curve = _acceptance_curve(base)
+    at = len(curve) if days is None else min(max(int(days), 1), len(curve))
+    return max(float(curve[at - 1]), 1e-3)
 
 
 def context_for(obs: Observed, base: Mapping[str, Any], accepted: float,
@@ -67,7 +115,8 @@ def context_for(obs: Observed, base: Mapping[str, Any], accepted: float,
     Args:
         obs: the observed group.
         base: the base scenario's parameters (for its platform cap).
-        accepted: share of invitations accepted (:func:`acceptance`).
+        accepted: share of invitations accepted within the group's window
+            (``acceptance(base, obs.days, arrivals)``).
         arrivals: ``"launch"``: everyone is invited on day 0 (the model's own story of a new
             group); ``"observed"``: those seen in the first week are invited on day 0 and the
             rest arrive at a steady daily rate over the window.
@@ -85,7 +134,8 @@ def context_for(obs: Observed, base: Mapping[str, Any], accepted: float,
     return Context(group=obs.group, days=obs.days, group_size=int(size),
                    recruit_per_day=float(round(recruits, 4)),
                    platform_cap=needed if needed > cap else None,
-                   friend_adds=int(np.ceil(recruits)) if recruits > adds else None)
+                   friend_adds=int(np.ceil(recruits)) if recruits > adds else None,
+                   arrivals=arrivals)
 
 
 class Evaluator:
