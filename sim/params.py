@@ -316,7 +316,8 @@ class Params(BaseModel):
 
     # -- poaching: private friending and splinter groups (P24) ----------------------------------
     share_poachers: float = P(0.0, "share", 0, 1,
-                              "P24; seeds/002 (群里有人捣乱,比如发广告,私加好友,私拉小群)",
+                              "P24; seeds/002 section 2 (我适不适合做社群运营: 群里有人"
+                              "捣乱,比如发广告,私加好友,私拉小群)",
                               "share of invitees who privately add other members and pull them "
                               "into groups of their own (0 = none)", "poaching")
     poach_rate: float = P(1.0, "members/day", 0, 20,
@@ -331,23 +332,24 @@ class Params(BaseModel):
                            "share of pulled members who leave the group; the others stay and "
                            "mute it", "poaching")
     poach_visibility: float = P(0.5, "share", 0, 1,
-                                "P24; seeds/002 (你就要及时处理); assumption (private poaching is "
-                                "seen only when members report it)",
+                                "P24; seeds/002 section 2 (你就要及时处理); assumption (private "
+                                "poaching is seen only when members report it)",
                                 "a poacher is removed a day with chance moderation x this share",
                                 "poaching")
 
     # -- group-wide mute (禁言, P25) --------------------------------------------------------------
     group_mute: float = P(0.0, "share of day", 0, 1,
-                          "P25; seeds/002 (当你明确告知禁言后,他们依旧我行我素的聊天)",
+                          "P25; seeds/002 section 2 (我适不适合做社群运营: 当你明确告知禁言"
+                          "后,他们依旧我行我素的聊天)",
                           "share of each day the whole group is muted (禁言; 0 = never)",
                           "group_mute")
     group_mute_obey: float = P(0.8, "share", 0, 1,
-                               "P25; seeds/002 (members keep chatting after a mute is "
-                               "announced); assumption (1 = the platform's 全员禁言)",
+                               "P25; seeds/002 section 2 (members keep chatting after a mute "
+                               "is announced); assumption (1 = the platform's 全员禁言)",
                                "share of members' talk, ads and arguments in muted hours that "
                                "the mute stops", "group_mute")
     group_mute_cost: float = P(5.0, "yuan/day", 0, 100_000,
-                               "P6; seeds/002 (你就要出面维持秩序); assumption",
+                               "P25, P6; seeds/002 section 2 (你就要出面维持秩序); assumption",
                                "operator time a day per group to announce a mute and keep it",
                                "group_mute")
     group_mute_start: float = start("group_mute")
