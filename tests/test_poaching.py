@@ -166,3 +166,21 @@ def test_removal_takes_exactly_those_who_skipped():
         leaving.apply_removals(state, day)
         state.day += 1
     assert removed_total > 0
+
+
+def test_a_full_mute_stops_arguments_and_a_partial_one_fewer():
+    """Troublemakers argue in public only in the talk a mute leaves: none under a full technical
+    mute, fewer under half a day's than with no mute (trust phase, P25)."""
+    fights = {}
+    for name, extra in {"none": {}, "half": {"group_mute": 0.5, "group_mute_obey": 1.0},
+                        "full": {"group_mute": 1.0, "group_mute_obey": 1.0}}.items():
+        params = resolve({"share_troublemakers": 0.3, "fight_rate": 0.3, "group_size": 120,
+                          **extra})
+        state = engine.new_state([params] * 4, np.array([derive_seed(s) for s in range(4)],
+                                                         dtype=np.uint64))
+        total = 0.0
+        for _ in range(30):
+            engine.step(state)
+            total += float(state.fights_today.sum())
+        fights[name] = total
+    assert fights["full"] == 0 < fights["half"] < fights["none"]
