@@ -6,11 +6,13 @@ One day, in this order (each phase reads the state left by the one before):
                  (sim/levers/*.py: posts, answers, fees, invitations, and their cost)
   1. joining     invitations go out, invitees decide, groups over their size cap split
   2. posting     who speaks today and how much (the posting rule)
+ 2b. check-in removal  members who skipped the check-in too long are removed (an option, P26)
   3. replies     questions are answered or not; the owner's @-mentions
   4. ties        members who talked, or met at an event, may form ties
   5. trust       spam, fights, selling too often, exposed shills, events and ties move trust
   6. attention   novelty fades; content and red packets renew attention
   7. leaving     members mute or ask to leave; moderators kick spammers
+ 7b. poaching    poachers pull members into their own groups; moderation catches them (P24)
   8. payment     sales on commercial posts
   9. removals    leavers and kicked members are gone (applied once, at the end of the day)
  10. outcomes    the day's numbers are recorded
@@ -25,10 +27,22 @@ import numpy as np
 from sim import outcomes
 from sim.levers import LEVERS, DayPlan
 from sim.params import Params
-from sim.phases import attention, joining, leaving, payment, posting, replies, ties, trust
+from sim.phases import (
+    attention,
+    checkin_removal,
+    joining,
+    leaving,
+    payment,
+    poaching,
+    posting,
+    replies,
+    ties,
+    trust,
+)
 from sim.state import State
 
-PHASES = (joining, posting, replies, ties, trust, attention, leaving, payment)
+PHASES = (joining, posting, checkin_removal, replies, ties, trust, attention, leaving, poaching,
+          payment)
 
 
 def new_state(params: list[Params], seeds: np.ndarray) -> State:

@@ -76,7 +76,7 @@ LABELS: dict[str, Label] = {
     "ever_spoken_share": _share("members who have ever spoken"),
     "mean_trust": Label("mean trust", "0 to 1"),
     "muted": Label("members who muted the group", "members"),
-    "kicked": Label("members removed by moderation", "members"),
+    "kicked": Label("members removed by the operator (moderation, skipped check-ins)", "members"),
     "questions": Label("questions asked that day", "questions"),
     "answered": Label("questions answered that day", "questions"),
     "shill_messages": Label("messages by shill accounts that day", "messages"),

@@ -27,7 +27,7 @@ DAILY_COLUMNS: dict[str, str] = {
     "muted": "present members who muted the group",
     "joined": "members who joined so far (cumulative)",
     "churned": "members who left so far (cumulative)",
-    "kicked": "members removed by moderation so far (cumulative)",
+    "kicked": "members removed by the operator so far: moderation, skipped check-ins (cumulative)",
     "questions": "questions asked that day",
     "answered": "questions answered that day",
     "shill_messages": "messages posted by shill accounts that day",

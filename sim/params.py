@@ -280,6 +280,18 @@ class Params(BaseModel):
                             "operator time to run the ritual a day", "content")
     checkin_start: float = start("checkin")
     checkin_end: float = end("checkin")
+    checkin_kick_days: int = P(0, "days", 0, 365,
+                               "P26; seeds/003 section 一.2 (每天写两百字并在群内打卡,"
+                               "未打卡者将移出群聊: check in every day or be removed)",
+                               "days without a check-in after which the operator removes a "
+                               "member, counted on check-in days (0 = nobody is removed)",
+                               "content")
+    checkin_kick_comply: float = P(10.0, "multiplier", 1, 100,
+                                   "P26; assumption (members told they will be removed check in "
+                                   "more; 10 x checkin_rate 0.1 = every attentive, matched "
+                                   "member checks in)",
+                                   "how many times more often members check in while skipping "
+                                   "means removal", "content")
     commercial_every: int = P(0, "days", 0, 365, "P15",
                               "days between commercial posts (0 = none)", "content")
     commercial_tolerance: int = P(7, "days", 0, 365, "P15 (never every day)",
@@ -301,6 +313,47 @@ class Params(BaseModel):
                                "moderator time a day per group", "moderation")
     moderation_start: float = start("moderation")
     moderation_end: float = end("moderation")
+
+    # -- poaching: private friending and splinter groups (P24) ----------------------------------
+    share_poachers: float = P(0.0, "share", 0, 1,
+                              "P24; seeds/002 section 2 (我适不适合做社群运营: 群里有人"
+                              "捣乱,比如发广告,私加好友,私拉小群)",
+                              "share of invitees who privately add other members and pull them "
+                              "into groups of their own (0 = none)", "poaching")
+    poach_rate: float = P(1.0, "members/day", 0, 20,
+                          "P24; assumption (at most the ~20 friend adds a WeChat account makes a "
+                          "day, P18)", "members a poacher privately approaches a day", "poaching")
+    poach_success: float = P(0.1, "probability", 0, 1, "P24; assumption",
+                             "chance an approached member is pulled into the poacher's group",
+                             "poaching")
+    poach_leave: float = P(0.5, "share", 0, 1,
+                           "P24; assumption (私拉小群: some move to the splinter group, the rest "
+                           "stay but talk there instead)",
+                           "share of pulled members who leave the group; the others stay and "
+                           "mute it", "poaching")
+    poach_visibility: float = P(0.5, "share", 0, 1,
+                                "P24; seeds/002 section 2 (你就要及时处理); assumption (private "
+                                "poaching is seen only when members report it)",
+                                "a poacher is removed a day with chance moderation x this share",
+                                "poaching")
+
+    # -- group-wide mute (禁言, P25) --------------------------------------------------------------
+    group_mute: float = P(0.0, "share of day", 0, 1,
+                          "P25; seeds/002 section 2 (我适不适合做社群运营: 当你明确告知禁言"
+                          "后,他们依旧我行我素的聊天)",
+                          "share of each day the whole group is muted (禁言; 0 = never)",
+                          "group_mute")
+    group_mute_obey: float = P(0.8, "share", 0, 1,
+                               "P25; seeds/002 section 2 (members keep chatting after a mute "
+                               "is announced); assumption (1 = the platform's 全员禁言)",
+                               "share of members' talk, ads and arguments in muted hours that "
+                               "the mute stops", "group_mute")
+    group_mute_cost: float = P(5.0, "yuan/day", 0, 100_000,
+                               "P25, P6; seeds/002 section 2 (你就要出面维持秩序); assumption",
+                               "operator time a day per group to announce a mute and keep it",
+                               "group_mute")
+    group_mute_start: float = start("group_mute")
+    group_mute_end: float = end("group_mute")
 
     # -- owner persona and responsiveness (P3, P21) ----------------------------------------------
     owner_answer_share: float = P(0.1, "share", 0, 1, "P3",

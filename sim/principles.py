@@ -120,11 +120,19 @@ PRINCIPLES: dict[str, Principle] = {
     "P22": Principle("Repeat purchase and the funnel (复购)", "", "",
                      "not modelled yet"),
     "P23": Principle("Serve before you sell (先服务后索取)", "", "", "not modelled yet"),
-    "P24": Principle("Poaching: private friending and splinter groups (私加好友、私拉小群)", "",
-                     "002", "not modelled yet"),
-    "P25": Principle("Group-wide mute (禁言)", "", "002", "not modelled yet"),
-    "P26": Principle("Check-in with removal of those who skip it (打卡踢人)", "", "",
-                     "not modelled yet"),
+    "P24": Principle("Poaching: private friending and splinter groups (私加好友、私拉小群)",
+                     "Among those who make trouble in a group are members who privately add "
+                     "others as friends and pull them into small groups of their own; the "
+                     "operator has to deal with them at once, or the group loses members to "
+                     "them.", "002"),
+    "P25": Principle("Group-wide mute (禁言)",
+                     "The operator can mute the whole group to keep order; members often keep "
+                     "chatting after being told, and the operator must step in. A muted group "
+                     "keeps out ads and arguments but does not talk.", "002"),
+    "P26": Principle("Check-in with removal of those who skip it (打卡踢人)",
+                     "A group can require every member to check in daily (e.g. write two hundred "
+                     "characters) and remove whoever does not; the lively chat group becomes an "
+                     "orderly check-in group.", "003"),
     "P27": Principle("Competition between groups for the same members", "", "004",
                      "not modelled yet"),
     "P28": Principle("A pair of opposites binds a group (对立)", "", "", "not modelled yet"),

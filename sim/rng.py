@@ -161,6 +161,11 @@ class Stream:
     # operator
     SPAM = 80
     LEADER = 81
+    # poaching (P24): a person's trait (day -1), then the day's approaches and catches
+    POACHER = 241
+    POACH = 242
+    POACH_LEAVE = 243
+    POACH_CATCH = 244
 
     @classmethod
     def second(cls, stream: int) -> int:

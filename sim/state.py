@@ -170,6 +170,7 @@ class State:
                              today=np.int64, quarter=np.int64, posted=np.bool_,
                              seen_until=np.int64, degree=np.int64, leader=np.bool_,
                              calmed=np.bool_, remove=np.int8, retired=np.bool_,
+                             checked_in=np.int64,  # day + 1 of the last check-in (P26)
                              first_post=np.int64,
                              last_post=np.int64)  # day + 1 of the first and last post, 0 = never
                              # (kept only when members are recorded: sim/records.py)

@@ -5,7 +5,8 @@ parameters with the engine; its random numbers come from its own numpy Generator
 only in distribution, and they are compared as two samples of independent runs:
 
 - **Settings.** One group of 80 invited people, 60 days, at the defaults and with each lever on
-  (``CONFIGS``: 17 settings, every lever of sim/levers plus two groups with overlap).
+  (``CONFIGS``: every lever of sim/levers plus two groups with overlap, poaching and check-in
+  removal).
 - **Samples.** ``N = 120`` runs of each model per setting (engine seeds 0..119, reference seeds
   10**7 + 0..119: independent).
 - **What is compared.** Per run, ``METRICS``: the daily outcomes at fixed days (messages on days 5,
@@ -17,7 +18,7 @@ only in distribution, and they are compared as two samples of independent runs:
 - **Error rate.** Bonferroni over every comparison in the file: ``ALPHA = 0.01 / n_comparisons``,
   so the chance that a correct pair of models fails any comparison here is at most 1%.
 - **Power.** With N = 120 per arm and that alpha (about 1e-5), Welch's test detects a difference
-  of means of ``MDE_SD = 0.68`` standard deviations of the per-run metric with 80% power (normal
+  of means of ``MDE_SD = 0.69`` standard deviations of the per-run metric with 80% power (normal
   approximation: ``(z(1 - alpha/2) + z(0.8)) * sqrt(2 / N)``; ``test_the_stated_power_is_computed``
   recomputes it). The KS test rejects when the two empirical distributions differ by more than
   ``D = sqrt(-ln(alpha / 2) / 2) * sqrt(2 / N) = 0.32`` somewhere. The smallest detectable change
@@ -25,7 +26,8 @@ only in distribution, and they are compared as two samples of independent runs:
 - **The tests of the test.** ``test_a_planted_bug_is_caught`` breaks one rule at a time (in the
   reference: trust never rises, leaving doubled, posting halved, the fee ignored when invitees
   decide, no ties from conversation; in the engine: the trust phase deleted, the leaving phase
-  deleted) and asserts that the same comparison, at the same alpha, then rejects.
+  deleted, the poaching and check-in removal phases deleted) and asserts that the same
+  comparison, at the same alpha, then rejects.
 
 - **An analytic corner.** With stimulation, fading, leaving, questions and ties switched off,
   members are independent posters whose messages have a known mean and variance; both models must
@@ -76,6 +78,9 @@ CONFIGS: dict[str, dict] = {
     "referral": {"referral_rate": 0.02},
     "recruitment": {"recruit_per_day": 2.5},
     "two_groups": {"n_groups": 2, "overlap": 0.5, "launch_interval": 10},
+    "poachers": {"share_poachers": 0.05, "moderation": 0.2},
+    "group_mute": {"group_mute": 0.5, "fight_rate": 0.1},
+    "checkin_removal": {"checkin": True, "checkin_kick_days": 3},
 }
 AT = {"messages": (5, 30, 59), "members": (10, 59), "ever_spoken_share": (14, 59),
       "mean_trust": (30, 59), "active_members": (30,), "muted": (59,), "churned": (59,),
@@ -87,7 +92,7 @@ METRICS = ([f"{c}_d{d}" for c, days in AT.items() for d in days] + [f"{c}_all" f
            + [f"members_with_{lo}_{hi}" for lo, hi in BINS] + ["top10_share"])
 N_COMPARISONS = 2 * len(METRICS) * len(CONFIGS)
 ALPHA = 0.01 / N_COMPARISONS
-MDE_SD = 0.68
+MDE_SD = 0.69
 
 
 def per_run(daily: pd.DataFrame, messages_per_member: list[np.ndarray]) -> pd.DataFrame:
@@ -228,6 +233,12 @@ def _plant(monkeypatch, bug: str) -> None:
     elif bug == "engine without its leaving phase":
         monkeypatch.setattr(engine, "PHASES", tuple(ph for ph in engine.PHASES
                                                     if ph.__name__ != "sim.phases.leaving"))
+    elif bug == "engine without poaching":
+        monkeypatch.setattr(engine, "PHASES", tuple(ph for ph in engine.PHASES
+                                                    if ph.__name__ != "sim.phases.poaching"))
+    elif bug == "engine without check-in removal":
+        monkeypatch.setattr(engine, "PHASES", tuple(ph for ph in engine.PHASES
+                                                    if ph.__name__ != "sim.phases.checkin_removal"))
     else:
         raise ValueError(bug)
 
@@ -240,6 +251,8 @@ PLANTED = {  # bug: the setting where it is compared (its metrics are all compar
     "no ties from conversation": "defaults",
     "engine without its trust phase": "defaults",
     "engine without its leaving phase": "defaults",
+    "engine without poaching": "poachers",
+    "engine without check-in removal": "checkin_removal",
 }
 
 
@@ -293,6 +306,9 @@ WEAKENED = {
     "referral": {"referral_shares": 1.1},
     "recruitment": {"recruit_per_day": 1.25},
     "two_groups": {"overlap": 0.0},
+    "poachers": {"poach_success": 0.05},
+    "group_mute": {"group_mute_obey": 0.4},
+    "checkin_removal": {"checkin_kick_comply": 5.0},
 }
 
 

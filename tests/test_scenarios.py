@@ -92,6 +92,11 @@ CHECKS = {
     and mean(t, "campaign_p19", "members_final") > 10 * 100,
     "playbook": lambda t: mean(t, "playbook", "ever_spoken_share_d14")
     > mean(t, "baseline", "ever_spoken_share_d14"),
+    "poachers": lambda t: mean(t, "poachers", "churned") > mean(t, "baseline", "churned"),
+    "group_mute": lambda t: mean(t, "group_mute", "total_messages")
+    < mean(t, "baseline", "total_messages") and mean(t, "group_mute", "cost") > 0,
+    "checkin_removal": lambda t: mean(t, "checkin_removal", "kicked") > 0
+    and mean(t, "checkin_removal", "members_final") < mean(t, "checkin", "members_final"),
 }
 
 

@@ -7,13 +7,16 @@ model, the finding with intervals, and a verdict computed from the numbers.
 
 from sim.lessons import (
     campaign,
+    checkin_removal,
     commercial_cadence,
     content,
+    group_mute,
     group_size,
     know_trust_interact,
     moderation,
     owner,
     playbook_limits,
+    poaching,
     profit,
     red_packets,
     referral,
@@ -31,7 +34,7 @@ from sim.lessons.runner import get_lesson, run_lesson
 LESSONS: dict[str, Lesson] = {m.LESSON.name: m.LESSON for m in (
     silence_law, shills, owner, survey_split, content, thresholds, moderation, group_size,
     know_trust_interact, similarity, commercial_cadence, rituals, red_packets, referral,
-    campaign, profit, playbook_limits,
+    campaign, profit, playbook_limits, poaching, group_mute, checkin_removal,
 )}
 
 __all__ = ["LESSONS", "Estimate", "Lesson", "LessonResult", "get_lesson", "interval",

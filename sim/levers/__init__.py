@@ -5,6 +5,7 @@ from sim.levers.checkin import Checkin
 from sim.levers.commercial import Commercial
 from sim.levers.content import Content
 from sim.levers.events import Events
+from sim.levers.group_mute import GroupMute
 from sim.levers.leaders import Leaders
 from sim.levers.moderation import Moderation
 from sim.levers.owner import Owner
@@ -18,6 +19,6 @@ from sim.levers.threshold import Threshold
 
 LEVERS: tuple[Lever, ...] = (Threshold(), Recruitment(), Referral(), SizeCap(), Shills(),
                              Content(), Checkin(), Commercial(), Moderation(), Owner(),
-                             RedPackets(), Events(), Leaders())
+                             RedPackets(), Events(), Leaders(), GroupMute())
 
 __all__ = ["LEVERS", "DayPlan", "Lever"]

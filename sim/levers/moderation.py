@@ -3,6 +3,8 @@
 Spammers are kicked with a daily chance ``moderation`` (phases/leaving.py). Troublemakers (刺头)
 are ignored, talked to privately (fewer public arguments, they stay), or kicked in public at their
 first argument, which ends their arguments but is itself a public fight (phases/trust.py).
+Poachers (P24) are caught with a daily chance ``moderation x poach_visibility``
+(phases/poaching.py).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from sim.state import State
 
 
 class Moderation(Lever):
-    name, switch, principles = "moderation", "moderation", ("P8", "P9")
+    name, switch, principles = "moderation", "moderation", ("P8", "P9", "P24")
 
     def apply(self, state: State, plan: DayPlan, day: int) -> None:
         g, p = state.groups, state.p

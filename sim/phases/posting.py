@@ -22,7 +22,9 @@ A present member posts with chance ``1 - exp(-rate)``, where
 - ``mute``: ``mute_post_factor`` for members who muted the group; ``leader``: ``leader_boost``;
 - ``vitality``: the group's fate, lognormal of median 1 and spread ``vitality_sigma``, drawn once
   per group (Kraut & Resnick 2012: most new groups fail and a few thrive), so that groups differ
-  in fate as well as in chance.
+  in fate as well as in chance. While a group-wide mute (禁言, P25) is on, the rate
+  is also multiplied by ``1 - group_mute x group_mute_obey``, the share of the day's talk the mute
+  leaves, and so is the spammers' ``spam_rate``.
 
 Posting careers end (Wilkinson 2008): after a day a member posted, with ``k`` messages in the group
 so far, they stop posting for good with chance ``career_stop / k``, so many speak once and the
@@ -31,8 +33,9 @@ prolific are those who keep going. A member whose career ended still reads (and 
 A planted question from a "newbie" shill draws in a matched member with chance
 ``shill_resonance * fit`` per question (P2). On a posting day a member posts ``1 + G`` messages,
 with G geometric of mean ``burst_mean``. On a check-in day (P16) a member also checks in, one
-message, with chance ``checkin_rate * attention * fit``. Spammers post ads (``spam_rate`` a day)
-instead of talking; ads count apart from ``messages``.
+message, with chance ``checkin_rate * attention * fit`` (times ``checkin_kick_comply`` while
+skipping it means removal, P26: sim/phases/checkin_removal.py). Spammers post ads
+(``spam_rate`` a day) instead of talking; ads count apart from ``messages``.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ import numpy as np
 from numba import njit
 
 from sim.levers.plan import DayPlan
+from sim.phases import checkin_removal
 from sim.rng import Stream, draw, geometric0, geometric_one, stream_base, uniform
 from sim.state import ACTIVE, GONE, MUTED, SPAMMER, State
 
@@ -98,6 +102,15 @@ def _post(today, posted, habit, messages, quarter, person_messages, messages_g, 
             posters_g[g] += 1.0
 
 
+def _unmuted(value, plan: DayPlan, groups: np.ndarray | None = None):
+    """``value`` (per group, or per row of ``groups``) times the share of talk a group-wide mute
+    leaves today (P25, sim/levers/group_mute.py); ``value`` itself when no group is muted."""
+    if not plan.mute_share.any():
+        return value
+    share = plan.mute_share if groups is None else plan.mute_share[groups]
+    return value * (1.0 - share)
+
+
 def step(state: State, plan: DayPlan, day: int) -> None:
     """Set ``members.today`` (messages posted today) and the day's group totals."""
     m, pe, g, p, s = state.members, state.people, state.groups, state.p, state.run_keys
@@ -124,15 +137,15 @@ def step(state: State, plan: DayPlan, day: int) -> None:
         radiation_ties=p.radiation_ties.all, seen_boost=p.seen_boost.all,
         commit_talk=p.commit_talk.all, mute_factor=p.mute_post_factor.all,
         leader_on=plan.leaders_on, leader_boost=p.leader_boost.all, quiet_planted=m.quiet_planted,
-        burst_mean=p.burst_mean.all, checkin_rate=p.checkin_rate.all,
+        burst_mean=p.burst_mean.all, checkin_rate=checkin_removal.checkin_rates(state, day),
         checkin_habit=p.checkin_habit.all, checkin_habit_max=p.checkin_habit_max.all, day=day,
-        in_quarter=day < QUARTER, vitality_g=g.vitality, retired=m.retired,
+        in_quarter=day < QUARTER, vitality_g=_unmuted(g.vitality, plan), retired=m.retired,
         career_base=stream_base(s, Stream.CAREER_END, day), career_stop=p.career_stop.all)
     # ads by spammers (the moderation lever removes them, leaving.py)
     run, grp = m.run, m.group
     spammers = np.flatnonzero((m.kind == SPAMMER) & (m.status == ACTIVE))
     ads = geometric0(uniform(s, run[spammers], m.key[spammers], Stream.SPAM, day),
-                     p.spam_rate[run[spammers]])
+                     _unmuted(p.spam_rate[run[spammers]], plan, grp[spammers]))
     state.spam_today = np.bincount(grp[spammers], weights=ads, minlength=n_groups)
     # tomorrow's stimulation: today's messages per member, members' and the operator's
     said = state.messages_today + plan.shill_messages + plan.operator_posts

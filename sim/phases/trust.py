@@ -50,6 +50,8 @@ def step(state: State, plan: DayPlan, day: int) -> None:
     policy = plan.policy[grp]
     chance = p.fight_rate[run] * np.where((policy == PRIVATE) & m.calmed[rows],
                                           1.0 - p.private_talk_effect[run], 1.0)
+    if plan.mute_share.any():  # a group-wide mute stops arguments too (P25)
+        chance = chance * (1.0 - plan.mute_share[grp])
     fight = uniform(s, run, m.key[rows], Stream.FIGHT, day) < chance
     m.calmed[rows[policy == PRIVATE]] = True  # the owner has a word in private
     kicked = rows[fight & (policy == PUBLIC)]

@@ -58,6 +58,9 @@ class Person(mesa.Agent):
         self.messages = 0  # in all groups
         self.converted = False
         self.joined_any = False
+        # a poacher (P24): drawn only when there are any, so other runs draw as before
+        self.poacher = p.share_poachers > 0 and self.type != SPAMMER and \
+            rng.random() < p.share_poachers
 
     @property
     def abcd(self) -> str:
@@ -91,6 +94,7 @@ class Member(mesa.Agent):
         self.calmed = False  # a troublemaker the owner has talked to privately
         self.remove: str | None = None  # "leaves" or "kicked", applied at the end of the day
         self.attended = False  # at an offline event today
+        self.checked_in = -1  # the day of the last check-in (P26)
 
     @property
     def kind(self) -> str:

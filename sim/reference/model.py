@@ -5,11 +5,13 @@ One ``step()`` is one day, in the engine's order (docs/ODD.md, section 3):
     0. the operator plans the day (operator.py: every lever)
     1. joining      invitations, decisions, splits              (joining.py)
     2. posting      who speaks, how much; check-ins; ads         (posting.py)
+                    and who skipped the check-in too long (P26)
     3. replies      questions answered or not; @-mentions        (replies.py)
     4. ties         conversation and events make ties            (ties.py)
     5. trust        fights, ads, selling, shills, events, ties   (trust.py)
     6. attention    fading and renewal; red packets wake         (attention.py)
     7. leaving      muting, leaving, kicks requested             (leaving.py)
+   7b. poaching     poachers pull members away; moderation       (poaching.py)
     8. payment      sales on commercial posts                    (payment.py)
     9. removals     leavers and kicked members are gone          (leaving.py)
    10. outcomes     the day's numbers                            (this file)
@@ -30,12 +32,22 @@ import mesa
 import pandas as pd
 
 from sim.params import Params, resolve
-from sim.reference import attention, joining, leaving, payment, posting, replies, ties, trust
+from sim.reference import (
+    attention,
+    joining,
+    leaving,
+    payment,
+    poaching,
+    posting,
+    replies,
+    ties,
+    trust,
+)
 from sim.reference import constants as K
 from sim.reference.agents import GONE, MUTED, Group, Member, Person
 from sim.reference.operator import Operator, Plan
 
-PHASES = (joining, posting, replies, ties, trust, attention, leaving, payment)
+PHASES = (joining, posting, replies, ties, trust, attention, leaving, poaching, payment)
 
 
 class ReferenceModel(mesa.Model):

@@ -43,6 +43,7 @@ class GroupPlan:
     moderation: float = 0.0  # chance a spammer is kicked today
     policy: str = "ignore"  # how troublemakers are handled today
     recruits: int = 0
+    mute_share: float = 0.0  # share of the day's talk a group-wide mute stops (P25)
 
 
 @dataclass
@@ -165,3 +166,8 @@ class Operator(mesa.Agent):
                         leaders.append(m)
                 plan.of(g).leader_answer = 1.0 - (1.0 - p.leader_answer) ** len(leaders)
                 plan.cost += len(leaders) * p.leader_cost
+        # a group-wide mute (禁言, P25) for a share of each day, obeyed by a share of members
+        if self.on("group_mute", p.group_mute):
+            for g in open_groups:
+                plan.of(g).mute_share = p.group_mute * p.group_mute_obey
+                plan.cost += p.group_mute_cost

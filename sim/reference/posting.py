@@ -22,6 +22,11 @@ whose career ended never passes the posting rule again (check-ins go on). On a c
 unmuted member also checks in (one message) with chance ``checkin_rate x attention x fit`` and
 builds ``checkin_habit`` of attention floor, up to ``checkin_habit_max`` (P16). Active spammers
 post a geometric number of ads of mean ``spam_rate`` (not counted as messages).
+
+A group-wide mute (P25) multiplies the rate and ``spam_rate`` by ``1 - mute_share``. With the
+check-in's removal option (P26) members check in ``checkin_kick_comply`` times as often, and after
+posting, on a check-in day, those whose last check-in (or joining) is ``checkin_kick_days`` back
+are removed at the end of the day.
 """
 
 from __future__ import annotations
@@ -34,6 +39,25 @@ from sim.reference.agents import ACTIVE, GONE, MUTED, SPAMMER, Member
 
 if TYPE_CHECKING:
     from sim.reference.model import ReferenceModel
+
+
+def kick_on(model: ReferenceModel) -> bool:
+    """Today the check-in lever is on with its removal option (P26)."""
+    return model.operator.on("checkin", model.p.checkin) and model.p.checkin_kick_days > 0
+
+
+def remove_skippers(model: ReferenceModel) -> None:
+    """Check in or be removed (P26): on a check-in day, every present member whose last check-in
+    (or joining) is ``checkin_kick_days`` days back or more is removed at the end of the day."""
+    if not kick_on(model):
+        return
+    for g in model.groups:
+        if not model.plan.of(g).checkin:
+            continue
+        for m in g.seats:
+            if m.status != GONE and m.remove is None and \
+                    model.day - max(m.checked_in, m.join_day) >= model.p.checkin_kick_days:
+                m.remove = "kicked"
 
 
 def geometric(model: ReferenceModel, mean: float) -> int:
@@ -55,7 +79,7 @@ def rate(model: ReferenceModel, m: Member, stimulation: float, crowding: float) 
         r *= p.mute_post_factor
     if m.leader and model.plan.leaders_on:
         r *= p.leader_boost
-    return r
+    return r * (1.0 - model.plan.of(m.group).mute_share)  # a group-wide mute (P25)
 
 
 def post(model: ReferenceModel, m: Member, stimulation: float, crowding: float) -> None:
@@ -71,7 +95,9 @@ def post(model: ReferenceModel, m: Member, stimulation: float, crowding: float) 
         m.today = 1 + geometric(model, p.burst_mean)
         if rng.random() < p.career_stop / (m.messages + m.today):  # the career ends here
             m.retired = True
-    if gp.checkin and m.status != MUTED and rng.random() < p.checkin_rate * m.attention * m.fit:
+    rate_in = p.checkin_rate * (p.checkin_kick_comply if kick_on(model) else 1.0)
+    if gp.checkin and m.status != MUTED and rng.random() < rate_in * m.attention * m.fit:
+        m.checked_in = model.day  # the last check-in (P26)
         m.today += 1
         m.habit = min(m.habit + p.checkin_habit, p.checkin_habit_max)
     m.messages += m.today
@@ -91,8 +117,9 @@ def step(model: ReferenceModel) -> None:
             post(model, m, stimulation, crowding)
         g.messages_today = sum(m.today for m in g.seats)
         g.posters_today = sum(1 for m in g.seats if m.today > 0)
-        g.spam_today = sum(geometric(model, p.spam_rate) for m in g.seats
-                           if m.kind == SPAMMER and m.status == ACTIVE)
         gp = model.plan.of(g)
+        g.spam_today = sum(geometric(model, p.spam_rate * (1.0 - gp.mute_share)) for m in g.seats
+                           if m.kind == SPAMMER and m.status == ACTIVE)
         said = g.messages_today + gp.shill_messages + gp.operator_posts
         g.stimulus = said / size if size > 0 else 0.0  # tomorrow's x
+    remove_skippers(model)

@@ -38,6 +38,7 @@ def fights(model: ReferenceModel, g) -> int:
         chance = p.fight_rate
         if gp.policy == "private" and m.calmed:
             chance *= 1.0 - p.private_talk_effect
+        chance *= 1.0 - gp.mute_share  # a group-wide mute stops arguments too (P25)
         if rng.random() < chance:
             n += 1
             if gp.policy == "public":
