@@ -161,6 +161,9 @@ class Stream:
     # operator
     SPAM = 80
     LEADER = 81
+    # the recruitment channel (P29): is a recruit an onlooker, and where their interests centre
+    CHANNEL_BROAD = 290
+    CHANNEL_TOPIC = 291
 
     @classmethod
     def second(cls, stream: int) -> int:

@@ -35,6 +35,8 @@ class DayPlan:
     moderation: np.ndarray = field(init=False)  # chance a spammer is removed today
     policy: np.ndarray = field(init=False)  # troublemaker policy code, 0 = ignore
     recruits: np.ndarray = field(init=False)  # strangers invited today (count)
+    recruit_broad: np.ndarray = field(init=False)  # share of recruits by a broad channel
+    endorsed: np.ndarray = field(init=False)  # the owner is endorsed today (bool, P30)
     # per run
     fee: np.ndarray = field(init=False)  # entry fee for today's joiners, yuan
     effort: np.ndarray = field(init=False)  # effort test strength for today's joiners
@@ -56,7 +58,8 @@ class DayPlan:
                 continue
             n = self.n_runs if name in RUN_FIELDS else self.n_groups
             dtype = bool if name in ("content", "checkin", "commercial", "annoying",
-                                     "red_packet", "event", "leaders_on") else np.float64
+                                     "red_packet", "event", "leaders_on",
+                                     "endorsed") else np.float64
             if name in ("policy", "recruits", "shills_exposed"):
                 dtype = np.int64
             setattr(self, name, np.zeros(n, dtype=dtype))
