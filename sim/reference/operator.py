@@ -43,6 +43,8 @@ class GroupPlan:
     moderation: float = 0.0  # chance a spammer is kicked today
     policy: str = "ignore"  # how troublemakers are handled today
     recruits: int = 0
+    recruit_broad: float = 0.0  # chance a recruit is an onlooker from anywhere (P29)
+    endorsed: bool = False  # the owner is endorsed today (P30)
 
 
 @dataclass
@@ -165,3 +167,12 @@ class Operator(mesa.Agent):
                         leaders.append(m)
                 plan.of(g).leader_answer = 1.0 - (1.0 - p.leader_answer) ** len(leaders)
                 plan.cost += len(leaders) * p.leader_cost
+        # the recruitment channel (P29): a share of recruits are onlookers from a broad channel
+        if self.on("channel", p.channel_broad):
+            for g in open_groups:
+                plan.of(g).recruit_broad = p.channel_broad
+        # the owner's endorsement (P30): newcomers trust more, answers weigh more; a price a day
+        if self.on("endorsement", p.endorsement_trust):
+            for g in open_groups:
+                plan.of(g).endorsed = True
+                plan.cost += p.endorsement_cost
