@@ -92,6 +92,11 @@ CHECKS = {
     and mean(t, "campaign_p19", "members_final") > 10 * 100,
     "playbook": lambda t: mean(t, "playbook", "ever_spoken_share_d14")
     > mean(t, "baseline", "ever_spoken_share_d14"),
+    "channel_broad": lambda t: mean(t, "channel_broad", "joined") > mean(t, "baseline", "joined")
+    and mean(t, "channel_broad", "cost") > 0,
+    "endorsement": lambda t: mean(t, "endorsement", "mean_trust_final")
+    > mean(t, "baseline", "mean_trust_final") + 0.1
+    and mean(t, "endorsement", "cost") == 50.0 * DAYS,  # the backing's price, 50 yuan a day
 }
 
 
