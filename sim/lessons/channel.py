@@ -60,9 +60,11 @@ def analyze(d: Runs) -> Analysis:
         extra(d, SAME_COUNT, "engaged_members") /
         np.where(extra(d, BROAD, "engaged_members") > 0, extra(d, BROAD, "engaged_members"),
                  np.nan)))
+    spend = {a: d.param(a, "recruit_per_day") * d.param(a, "recruit_cost") for a in ARMS}
     checks = [
-        Check("at the same spend the targeted channel brings more engaged members (3+ messages "
-              "in 90 days) than the broad one (targeted - broad: interval above 0)",
+        Check(f"{spend[TARGETED]:g} yuan a day on the targeted channel brings more engaged members "
+              f"(3+ messages in 90 days) than {spend[BROAD]:g} yuan a day on the broad one "
+              "(targeted - broad: interval above 0)",
               engaged.above(), engaged.text("+.1f"), essential=True),
         Check("a larger share of the group speaks by day 90 (interval above 0)", spoken.above(),
               spoken.pp()),
@@ -71,16 +73,14 @@ def analyze(d: Runs) -> Analysis:
         Check("it sells more on the weekly offer (revenue, targeted - broad: interval above 0)",
               revenue.above(), revenue.text("+,.0f", unit=" yuan")),
     ]
-    spend = d.param(BROAD, "recruit_per_day") * d.param(BROAD, "recruit_cost")
     finding = [
-        f"Spending {spend:g} yuan a day for {d.days} days, the broad channel "
-        f"({d.param(BROAD, 'recruit_per_day'):g} invitations a day at "
-        f"{d.param(BROAD, 'recruit_cost'):g} yuan, {d.param(BROAD, 'channel_broad'):.0%} of "
-        f"those reached onlookers) adds {joined[BROAD].text('+,.0f')} members and "
-        f"{more[BROAD].text('+.1f')} engaged members; the targeted one "
-        f"({d.param(TARGETED, 'recruit_per_day'):g} a day at "
-        f"{d.param(TARGETED, 'recruit_cost'):g} yuan) adds {joined[TARGETED].text('+,.0f')} "
-        f"and {more[TARGETED].text('+.1f')}.",
+        f"Over {d.days} days the broad channel ({d.param(BROAD, 'recruit_per_day'):g} "
+        f"invitations a day at {d.param(BROAD, 'recruit_cost'):g} yuan: {spend[BROAD]:g} yuan a "
+        f"day, {d.param(BROAD, 'channel_broad'):.0%} of those reached onlookers) adds "
+        f"{joined[BROAD].text('+,.0f')} members and {more[BROAD].text('+.1f')} engaged members; "
+        f"the targeted one ({d.param(TARGETED, 'recruit_per_day'):g} a day at "
+        f"{d.param(TARGETED, 'recruit_cost'):g} yuan: {spend[TARGETED]:g} yuan a day) adds "
+        f"{joined[TARGETED].text('+,.0f')} and {more[TARGETED].text('+.1f')}.",
         f"Yuan per extra engaged member: {unit[BROAD].text('.1f')} broad, "
         f"{unit[TARGETED].text('.1f')} targeted. Targeted - broad: engaged members "
         f"{engaged.text('+.1f')}, share who spoke by day 90 {spoken.pp()}, share who left "
@@ -90,11 +90,12 @@ def analyze(d: Runs) -> Analysis:
         f"{d.param(SAME_COUNT, 'recruit_per_day'):g} a day): it pays while it costs less than "
         "that multiple of the broad channel's price.",
     ]
-    notes = ["Precise traffic makes a better group (more of it speaks), not a bigger core: at "
-             "five times the price per invitation, volume wins on engaged members and sales."
+    price = d.param(TARGETED, "recruit_cost") / max(d.param(BROAD, "recruit_cost"), 1e-9)
+    notes = [f"Precise traffic makes a better group (more of it speaks), not a bigger core: at "
+             f"{price:.3g} times the price per invitation, volume wins on engaged members."
              if engaged.below() else
              "The dearer, targeted channel is worth its price here."]
-    return Analysis(engaged, "engaged members, targeted - broad channel at the same spend",
+    return Analysis(engaged, "engaged members, targeted - broad channel",
                     checks, finding, n, notes)
 
 
@@ -116,6 +117,6 @@ LESSON = Lesson(
           "operators lack precise traffic (精准流量), not traffic. Spend on a targeted channel, "
           "not on a cheap broad one.",
     arms=ARMS, reference=REF, treatment=TARGETED, analyze=analyze, plot=plot,
-    try_next=("recruit_cost=2", "a targeted channel at 2 yuan an invitation (a dearer channel's "
-              "price falls): when does precision beat volume?"),
+    try_next=("recruit_per_day=3", "triple the targeted channel's budget (15 yuan a day against "
+              "the broad one's 5): does precision catch up with volume?"),
     world=WORLD, days=120, replicates=40)
