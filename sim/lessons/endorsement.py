@@ -72,8 +72,9 @@ def analyze(d: Runs) -> Analysis:
     notes = []
     if trust.above() and not gain.above():
         notes.append("Authority works on people, not (here) on the till: the backing raises "
-                     "trust and talk, but a weekly 199-yuan offer to a group of this size does "
-                     "not earn its price back within the run.")
+                     f"trust and talk, but a weekly {d.param(REF, 'product_price'):g}-yuan offer "
+                     f"to a group of {d.param(REF, 'group_size')} invited does not earn its "
+                     "price back within the run.")
     return Analysis(trust, "mean trust at the end, endorsed - typical owner", checks, finding, n,
                     notes)
 
