@@ -90,3 +90,20 @@ def test_an_endorsed_owners_answers_weigh_more():
     light = run({**world, "endorsement_weight": 1.0}, 30)
     heavy = run({**world, "endorsement_weight": 5.0}, 30)
     assert heavy.people.trust.mean() > light.people.trust.mean() + 0.01
+
+
+def test_both_levers_give_a_run_the_same_outcomes_alone_or_in_any_batch():
+    """A run with the channel and the endorsement on gives the same days alone, beside runs
+    without them, in another order or chunk (their draws are keyed by run, group and invitee)."""
+    import pandas as pd
+
+    from sim import run_batch
+
+    on = {"group_size": 60, "recruit_per_day": 4.0, "channel_broad": 0.7,
+          "endorsement_trust": 0.1, "owner_answer_share": 0.5, "n_groups": 2}
+    alone = run_batch([on], [7], 30).drop(columns="run")
+    mixed = run_batch([{"group_size": 60}, on, {"shills": 2}], [7, 7, 8], 30, chunk_size=2)
+    mine = mixed[mixed.run == 1].drop(columns="run").reset_index(drop=True)
+    pd.testing.assert_frame_equal(alone.reset_index(drop=True), mine, check_exact=True)
+    off = run_batch([{**on, "channel_broad": 0.0, "endorsement_trust": 0.0}], [7], 30)
+    assert not off.drop(columns="run").reset_index(drop=True).equals(mine)  # the levers acted
