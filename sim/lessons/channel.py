@@ -27,10 +27,11 @@ def extra(d: Runs, arm: str, col: str) -> np.ndarray:
     return d.values(arm, col) - d.values(REF, col)
 
 
-def per_engaged(d: Runs, arm: str) -> np.ndarray:
-    """Per seed: yuan spent per extra engaged member (3+ messages in 90 days); NaN if none."""
-    engaged, spent = extra(d, arm, "engaged_members"), extra(d, arm, "cost")
-    return np.where(engaged > 0, spent / np.where(engaged > 0, engaged, 1), np.nan)
+def per_extra(d: Runs, arm: str, col: str = "engaged_members") -> np.ndarray:
+    """Per seed: yuan spent per extra member counted by ``col`` (engaged members: 3+ messages in
+    90 days; joined: every recruit who joined); NaN if none."""
+    more, spent = extra(d, arm, col), extra(d, arm, "cost")
+    return np.where(more > 0, spent / np.where(more > 0, more, 1), np.nan)
 
 
 def churn_share(d: Runs, arm: str) -> np.ndarray:
@@ -52,8 +53,10 @@ def analyze(d: Runs) -> Analysis:
               for a in (BROAD, TARGETED, SAME_COUNT)}
     more = {a: n.put(f"engaged_{a}", Estimate.of(extra(d, a, "engaged_members")))
             for a in (BROAD, TARGETED, SAME_COUNT)}
-    unit = {a: n.put(f"yuan_per_engaged_{a}", Estimate.of(per_engaged(d, a)))
+    unit = {a: n.put(f"yuan_per_engaged_{a}", Estimate.of(per_extra(d, a)))
             for a in (BROAD, TARGETED)}
+    recruit = {a: n.put(f"yuan_per_recruit_{a}", Estimate.of(per_extra(d, a, "joined")))
+               for a in (BROAD, TARGETED)}
     # what an invitation is worth: engaged members per invitation, targeted over broad, at the
     # same count of invitations (the dearer channel pays while its price is below this multiple)
     ratio = n.put("worth_per_invitation_ratio", Estimate.of(
@@ -81,8 +84,10 @@ def analyze(d: Runs) -> Analysis:
         f"the targeted one ({d.param(TARGETED, 'recruit_per_day'):g} a day at "
         f"{d.param(TARGETED, 'recruit_cost'):g} yuan: {spend[TARGETED]:g} yuan a day) adds "
         f"{joined[TARGETED].text('+,.0f')} and {more[TARGETED].text('+.1f')}.",
-        f"Yuan per extra engaged member: {unit[BROAD].text('.1f')} broad, "
-        f"{unit[TARGETED].text('.1f')} targeted. Targeted - broad: engaged members "
+        f"Yuan per recruit who joined: {recruit[BROAD].text('.2f')} broad, "
+        f"{recruit[TARGETED].text('.2f')} targeted; per extra engaged member: "
+        f"{unit[BROAD].text('.1f')} broad, {unit[TARGETED].text('.1f')} targeted. "
+        "Targeted - broad: engaged members "
         f"{engaged.text('+.1f')}, share who spoke by day 90 {spoken.pp()}, share who left "
         f"{churn.pp()}, revenue {revenue.text('+,.0f', unit=' yuan')}.",
         f"Invitation for invitation the targeted channel is worth {ratio.text('.2f')} times the "
