@@ -456,6 +456,29 @@ class Params(BaseModel):
                        "buying chance of a D-class member (neither able nor willing), relative to "
                        "A", "payment")
 
+    # -- the recruitment channel (P29) and the owner's endorsement (P30) -------------------------
+    channel_broad: float = P(0.0, "share", 0, 1,
+                             "P29; seeds/002 军规二 (没有门槛...来的用户不精准), seeds/000 "
+                             "(缺精准流量)", "share of the operator's recruits reached through a "
+                             "broad channel: their interests lie anywhere on the topic circle "
+                             "(0 = all come from the group's own audience)", "channel")
+    channel_start: float = start("channel")
+    channel_end: float = end("channel")
+    endorsement_trust: float = P(0.0, "trust", 0, 1,
+                                 "P30; seeds/002 军规四 section 2 (背书: 群主是某某大v)",
+                                 "trust in the owner added to a newcomer's own while the owner "
+                                 "is endorsed (0 = no endorsement)", "endorsement")
+    endorsement_weight: float = P(2.0, "multiplier", 1, 10,
+                                  "P30; seeds/002 军规四 section 2 (你会下意识的多看看他发的消息); "
+                                  "assumption", "weight of an endorsed owner's answers: the trust "
+                                  "in the owner an answer by the owner gives is multiplied by it",
+                                  "endorsement")
+    endorsement_cost: float = P(50.0, "yuan/day", 0, 100_000, "P6; assumption",
+                                "price of the endorsement (a known name's backing) a day per group",
+                                "endorsement")
+    endorsement_start: float = start("endorsement")
+    endorsement_end: float = end("endorsement")
+
     @model_validator(mode="before")
     @classmethod
     def _invitations_for_target(cls, data: Any) -> Any:

@@ -136,10 +136,20 @@ PRINCIPLES: dict[str, Principle] = {
     "P27": Principle("Competition between groups for the same members", "", "004",
                      "not modelled yet"),
     "P28": Principle("A pair of opposites binds a group (对立)", "", "", "not modelled yet"),
-    "P29": Principle("The quality of the recruitment channel (渠道)", "", "",
-                     "not modelled yet"),
-    "P30": Principle("The owner's authority: expertise and endorsement (背书)", "", "002",
-                     "not modelled yet"),
+    "P29": Principle("The quality of the recruitment channel (渠道)",
+                     "Traffic is not enough; precise traffic is what operators lack. Without a "
+                     "bar, whoever sees the group comes to watch, and the users who come are "
+                     "imprecise, against the group's goal; traffic grows dearer, so each friend "
+                     "counts. The model sets a cheap broad channel (many onlookers from anywhere) "
+                     "against a dear targeted one (people who fit the topic) at the same spend.",
+                     "000, 002"),
+    "P30": Principle("The owner's authority: expertise and endorsement (背书)",
+                     "The owner must have the last word, established from the start in two ways: "
+                     "showing expertise while helping members, and endorsement: people look up "
+                     "to someone stronger, so when the owner is a known name, members read what "
+                     "he says and many follow the activities he starts. The model buys the "
+                     "backing for a price a day: newcomers start trusting the owner more and the "
+                     "owner's answers weigh more.", "002"),
 }
 
 _RANGE = re.compile(r"P(\d+)(?:\s*-\s*P?(\d+))?")

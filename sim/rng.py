@@ -166,6 +166,9 @@ class Stream:
     POACH = 242
     POACH_LEAVE = 243
     POACH_CATCH = 244
+    # the recruitment channel (P29): is a recruit an onlooker, and where their interests centre
+    CHANNEL_BROAD = 290
+    CHANNEL_TOPIC = 291
 
     @classmethod
     def second(cls, stream: int) -> int:

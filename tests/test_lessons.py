@@ -45,6 +45,8 @@ EXPECTED = {
     "poaching": (SUPPORTED, +1),
     "group_mute": (SUPPORTED, -1),
     "checkin_removal": (NOT_SUPPORTED, -1),
+    "channel": (NOT_SUPPORTED, -1),
+    "endorsement": (PARTLY, +1),
 }
 # Disjoint blocks (no lesson runs 1000 replicates): block 0 is what `commsim lesson` prints.
 BLOCKS = (0, 1000, 2000)

@@ -7,6 +7,7 @@ only in distribution, and they are compared as two samples of independent runs:
 - **Settings.** One group of 80 invited people, 60 days, at the defaults and with each lever on
   (``CONFIGS``: every lever of sim/levers plus two groups with overlap, poaching and check-in
   removal).
+  (``CONFIGS``: 19 settings, every lever of sim/levers plus two groups with overlap).
 - **Samples.** ``N = 120`` runs of each model per setting (engine seeds 0..119, reference seeds
   10**7 + 0..119: independent).
 - **What is compared.** Per run, ``METRICS``: the daily outcomes at fixed days (messages on days 5,
@@ -81,6 +82,8 @@ CONFIGS: dict[str, dict] = {
     "poachers": {"share_poachers": 0.05, "moderation": 0.2},
     "group_mute": {"group_mute": 0.5, "fight_rate": 0.1},
     "checkin_removal": {"checkin": True, "checkin_kick_days": 3},
+    "channel": {"recruit_per_day": 5.0, "channel_broad": 0.8},
+    "endorsement": {"endorsement_trust": 0.15, "owner_answer_share": 0.5},
 }
 AT = {"messages": (5, 30, 59), "members": (10, 59), "ever_spoken_share": (14, 59),
       "mean_trust": (30, 59), "active_members": (30,), "muted": (59,), "churned": (59,),

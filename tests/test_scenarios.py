@@ -97,6 +97,11 @@ CHECKS = {
     < mean(t, "baseline", "total_messages") and mean(t, "group_mute", "cost") > 0,
     "checkin_removal": lambda t: mean(t, "checkin_removal", "kicked") > 0
     and mean(t, "checkin_removal", "members_final") < mean(t, "checkin", "members_final"),
+    "channel_broad": lambda t: mean(t, "channel_broad", "joined") > mean(t, "baseline", "joined")
+    and mean(t, "channel_broad", "cost") > 0,
+    "endorsement": lambda t: mean(t, "endorsement", "mean_trust_final")
+    > mean(t, "baseline", "mean_trust_final") + 0.1
+    and mean(t, "endorsement", "cost") == 50.0 * DAYS,  # the backing's price, 50 yuan a day
 }
 
 

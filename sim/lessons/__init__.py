@@ -7,9 +7,11 @@ model, the finding with intervals, and a verdict computed from the numbers.
 
 from sim.lessons import (
     campaign,
+    channel,
     checkin_removal,
     commercial_cadence,
     content,
+    endorsement,
     group_mute,
     group_size,
     know_trust_interact,
@@ -34,7 +36,7 @@ from sim.lessons.runner import get_lesson, run_lesson
 LESSONS: dict[str, Lesson] = {m.LESSON.name: m.LESSON for m in (
     silence_law, shills, owner, survey_split, content, thresholds, moderation, group_size,
     know_trust_interact, similarity, commercial_cadence, rituals, red_packets, referral,
-    campaign, profit, playbook_limits, poaching, group_mute, checkin_removal,
+    campaign, profit, playbook_limits, poaching, group_mute, checkin_removal, channel, endorsement,
 )}
 
 __all__ = ["LESSONS", "Estimate", "Lesson", "LessonResult", "get_lesson", "interval",

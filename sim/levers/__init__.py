@@ -1,9 +1,11 @@
 """The operator's levers, one file each; ``LEVERS`` is the order in which they plan the day."""
 
 from sim.levers.base import Lever
+from sim.levers.channel import Channel
 from sim.levers.checkin import Checkin
 from sim.levers.commercial import Commercial
 from sim.levers.content import Content
+from sim.levers.endorsement import Endorsement
 from sim.levers.events import Events
 from sim.levers.group_mute import GroupMute
 from sim.levers.leaders import Leaders
@@ -19,6 +21,7 @@ from sim.levers.threshold import Threshold
 
 LEVERS: tuple[Lever, ...] = (Threshold(), Recruitment(), Referral(), SizeCap(), Shills(),
                              Content(), Checkin(), Commercial(), Moderation(), Owner(),
-                             RedPackets(), Events(), Leaders(), GroupMute())
+                             RedPackets(), Events(), Leaders(), GroupMute(),
+                             Channel(), Endorsement())
 
 __all__ = ["LEVERS", "DayPlan", "Lever"]

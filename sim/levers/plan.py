@@ -36,6 +36,8 @@ class DayPlan:
     policy: np.ndarray = field(init=False)  # troublemaker policy code, 0 = ignore
     recruits: np.ndarray = field(init=False)  # strangers invited today (count)
     mute_share: np.ndarray = field(init=False)  # share of talk a group-wide mute stops today
+    recruit_broad: np.ndarray = field(init=False)  # share of recruits by a broad channel
+    endorsed: np.ndarray = field(init=False)  # the owner is endorsed today (bool, P30)
     # per run
     fee: np.ndarray = field(init=False)  # entry fee for today's joiners, yuan
     effort: np.ndarray = field(init=False)  # effort test strength for today's joiners
@@ -57,7 +59,8 @@ class DayPlan:
                 continue
             n = self.n_runs if name in RUN_FIELDS else self.n_groups
             dtype = bool if name in ("content", "checkin", "commercial", "annoying",
-                                     "red_packet", "event", "leaders_on") else np.float64
+                                     "red_packet", "event", "leaders_on",
+                                     "endorsed") else np.float64
             if name in ("policy", "recruits", "shills_exposed"):
                 dtype = np.int64
             setattr(self, name, np.zeros(n, dtype=dtype))

@@ -1,13 +1,16 @@
 """Phase 1, joining: invitations go out, invitees decide, groups over their cap split.
 
 Invitations come from three sources: the launch (``group_size`` people per group, some of them
-already invited to another of the operator's groups, P12), the operator's daily recruitment
-(P18, P19) and members' referrals (P18). An invitee answers after a few days (``join_delay``) and
-joins with a chance that grows with their interest fit, falls with the entry fee against what
-they are willing to pay, and falls under an effort test for the poorly matched (P7). A friend who
-referred them makes joining likelier (Backstrom et al. 2006). Joiners pay the fee and bring a
-commitment that grows with what they paid or did to get in (P7). A full group (the platform cap,
-P12) takes no one; with the size-cap lever on, a group above the cap splits in two.
+already invited to another of the operator's groups, P12), the operator's daily recruitment (P18,
+P19) and members' referrals (P18). A recruit reached by a broad channel (the channel lever, P29) is
+an onlooker whose interests centre anywhere on the topic circle. An invitee answers after a few
+days (``join_delay``) and joins with a chance that grows with their interest fit, falls with the
+entry fee against what they are willing to pay, and falls under an effort test for the poorly
+matched (P7). A friend who referred them makes joining likelier (Backstrom et al. 2006). Joiners
+pay the fee and bring a commitment that grows with what they paid or did to get in (P7); a newcomer
+to an endorsed owner's group (P30) starts trusting the owner ``endorsement_trust`` more. A full
+group (the platform cap, P12) takes no one; with the size-cap lever on, a group above the cap
+splits in two.
 """
 
 from __future__ import annotations
@@ -107,9 +110,23 @@ def send_invitations(state: State, plan: DayPlan, day: int) -> None:
         slot = ranks(plan.recruits)
         key = key_of(RECRUIT, g.gid[group], day, slot)
         none = np.full(group.size, -1)
-        _send(state, day, group, key, key, RECRUIT, g.topic[group], none, none, none)
+        _send(state, day, group, key, key, RECRUIT, _recruit_centres(state, plan, day, group, key),
+              none, none, none)
     if plan.referral.any():
         _send_referrals(state, plan, day)
+
+
+def _recruit_centres(state: State, plan: DayPlan, day: int, group: np.ndarray,
+                     key: np.ndarray) -> np.ndarray:
+    """Where recruits' interests centre: on the group's topic, or, for an onlooker reached by a
+    broad channel (chance ``plan.recruit_broad``, P29), anywhere on the topic circle."""
+    topic = state.groups.topic[group]
+    share = plan.recruit_broad[group]
+    if not share.any():
+        return topic
+    run, s = state.groups.run[group], state.run_keys
+    broad = uniform(s, run, key, Stream.CHANNEL_BROAD, day) < share
+    return np.where(broad, uniform(s, run, key, Stream.CHANNEL_TOPIC, day), topic)
 
 
 @njit(cache=True)
@@ -212,6 +229,9 @@ def _admit(state: State, plan: DayPlan, day: int, inv_rows: np.ndarray, known: n
     _, first, back = np.unique(key_of(run[new], pkey[new]), return_index=True,
                                return_inverse=True)
     make = new[first]
+    if plan.endorsed.any():  # an endorsed owner is trusted from the start (P30)
+        boost = np.where(plan.endorsed[group], p.endorsement_trust[run], 0.0)
+        traits["trust"] = np.minimum(traits["trust"] + boost, 1.0)
     rows = pe.append(run=run[make], key=pkey[make], **{k: v[make] for k, v in traits.items()})
     state.remember_people(rows[source[make] == LAUNCH])
     person[new] = rows[back.ravel()]

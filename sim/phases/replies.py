@@ -7,8 +7,9 @@ share, P3), else an expert shill, a leader or another member who posted today; i
     answered = 1 - (1 - a_o)(1 - a_shill)(1 - a_leader)(1 - member_answer_rate)^(posters - 1).
 
 An answered asker feels seen for ``seen_days`` (more posting, posting.py) and gains trust; an answer
-by the owner also raises trust in the owner. An unanswered question costs trust (P3). The owner
-@-mentions ``owner_mentions`` members a day, at random among those present (P21).
+by the owner also raises trust in the owner. With the endorsement lever on (P30), that gain in
+trust in the owner is multiplied by ``endorsement_weight``. An unanswered question costs trust
+(P3). The owner @-mentions ``owner_mentions`` members a day, at random among those present (P21).
 """
 
 from __future__ import annotations
@@ -38,7 +39,11 @@ def step(state: State, plan: DayPlan, day: int) -> None:
     seen = rows[answered]
     m.seen_until[seen] = day + p.seen_days[run[answered]]
     m.trust[seen] += p.trust_answered[run[answered]]
-    np.add.at(pe.trust, m.person[rows[by_owner]], p.trust_answered[run[by_owner]])
+    gain = p.trust_answered[run[by_owner]]
+    if plan.endorsed.any():  # an endorsed owner's answers weigh more (P30)
+        gain = gain * np.where(plan.endorsed[grp[by_owner]],
+                               p.endorsement_weight[run[by_owner]], 1.0)
+    np.add.at(pe.trust, m.person[rows[by_owner]], gain)
     m.trust[rows[~answered]] -= p.trust_unanswered[run[~answered]]
     state.questions_today = np.bincount(grp, minlength=state.groups.n)
     state.answered_today = np.bincount(grp[answered], minlength=state.groups.n)

@@ -4,7 +4,9 @@
   topic. For the second group on, each invitee is, with chance ``overlap``, someone invited to
   an earlier group of the operator (that group and slot picked at random), who keeps their traits
   (P12).
-- **Recruitment** (P18, P19) brings the operator's daily strangers; **referral** (P18): each
+- **Recruitment** (P18, P19) brings the operator's daily strangers, each, with chance
+  ``channel_broad`` while the channel lever is on (P29), an onlooker whose interests centre
+  anywhere on the topic circle; **referral** (P18): each
   active member who is not a spammer shares the group with chance
   ``referral_rate x attention x min(1, trust in group + trust in owner)``, sending
   ``referral_shares`` invitations on average (the fraction met by a draw) to friends whose
@@ -20,7 +22,8 @@
   A group at ``platform_cap`` takes no one; joiners are taken in random order until it is full.
 - A joiner pays the fee and brings commitment ``min(1, 1 - exp(-fee / fee_commitment_scale) +
   0.5 x effort)`` (P7); a referred joiner knows the friend who referred them (a tie), who gets
-  ``referral_reward`` yuan.
+  ``referral_reward`` yuan. Someone who joins for the first time while the owner is endorsed
+  (P30) adds ``endorsement_trust`` to their trust in the owner (at most 1).
 - **Split** (P12): with the size-cap lever on, a group with more than ``size_cap`` members splits:
   the newer half (by join day) moves to a new group with the same topic.
 """
@@ -75,8 +78,12 @@ def send_invitations(model: ReferenceModel) -> None:
                     home_slot = int(rng.integers(p.group_size))
                 person = model.launch_person(home, home_slot)
                 g.pending.append(Invitation(g, day + delay(model, g), person, "launch"))
-        for _ in range(plan.of(g).recruits):
-            g.pending.append(Invitation(g, day + delay(model), Person(model, g.topic), "recruit"))
+        gp = plan.of(g)
+        for _ in range(gp.recruits):
+            centre = g.topic  # an onlooker's interests centre anywhere on the circle (P29)
+            if gp.recruit_broad > 0 and rng.random() < gp.recruit_broad:
+                centre = rng.random()
+            g.pending.append(Invitation(g, day + delay(model), Person(model, centre), "recruit"))
     if plan.referral > 0:
         for g in list(model.groups):
             for m in g.seats:
@@ -123,6 +130,8 @@ def decide(model: ReferenceModel) -> None:
             if any(m.person is person for m in g.seats) or room <= 0:
                 continue  # no second seat in a group; a full group takes no one (P12)
             room -= 1
+            if plan.of(g).endorsed and not person.joined_any:  # trusts an endorsed owner (P30)
+                person.trust = min(1.0, person.trust + p.endorsement_trust)
             commitment = min(1.0, 1.0 - math.exp(-plan.fee / p.fee_commitment_scale) +
                              K.EFFORT_COMMITMENT * plan.effort)
             m = Member(model, person, g, fit, commitment, day)

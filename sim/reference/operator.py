@@ -44,6 +44,8 @@ class GroupPlan:
     policy: str = "ignore"  # how troublemakers are handled today
     recruits: int = 0
     mute_share: float = 0.0  # share of the day's talk a group-wide mute stops (P25)
+    recruit_broad: float = 0.0  # chance a recruit is an onlooker from anywhere (P29)
+    endorsed: bool = False  # the owner is endorsed today (P30)
 
 
 @dataclass
@@ -171,3 +173,12 @@ class Operator(mesa.Agent):
             for g in open_groups:
                 plan.of(g).mute_share = p.group_mute * p.group_mute_obey
                 plan.cost += p.group_mute_cost
+        # the recruitment channel (P29): a share of recruits are onlookers from a broad channel
+        if self.on("channel", p.channel_broad):
+            for g in open_groups:
+                plan.of(g).recruit_broad = p.channel_broad
+        # the owner's endorsement (P30): newcomers trust more, answers weigh more; a price a day
+        if self.on("endorsement", p.endorsement_trust):
+            for g in open_groups:
+                plan.of(g).endorsed = True
+                plan.cost += p.endorsement_cost

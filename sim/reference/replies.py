@@ -7,7 +7,8 @@ of the other members who posted today, so that in all it is answered with chance
     1 - (1 - a_owner)(1 - a_shill)(1 - a_leader)(1 - member_answer_rate)^(posters - 1).
 
 An answered asker feels seen for ``seen_days`` days and gains ``trust_answered`` in the group, and
-in the owner too if the owner answered; an unanswered one loses ``trust_unanswered`` in the group.
+in the owner too if the owner answered (times ``endorsement_weight`` when the owner is
+endorsed, P30); an unanswered one loses ``trust_unanswered`` in the group.
 The owner @-mentions each present member with chance ``owner_mentions / members``: they feel seen
 and gain ``trust_mention`` in group and owner. (Trust is kept within [0, 1] at the end of the trust
 phase, not here.)
@@ -40,8 +41,9 @@ def step(model: ReferenceModel) -> None:
                 g.answered_today += 1
                 m.seen_until = day + p.seen_days
                 m.trust += p.trust_answered
-                if u < gp.owner_answer:
-                    m.person.trust += p.trust_answered
+                if u < gp.owner_answer:  # an endorsed owner's answer weighs more (P30)
+                    m.person.trust += p.trust_answered * \
+                        (p.endorsement_weight if gp.endorsed else 1.0)
             else:
                 m.trust -= p.trust_unanswered
         if gp.owner_mentions > 0:
