@@ -5,6 +5,7 @@ One day, in this order (each phase reads the state left by the one before):
   0. levers      every active lever writes what the operator does today into a DayPlan
                  (sim/levers/*.py: posts, answers, fees, invitations, and their cost)
   1. joining     invitations go out, invitees decide, groups over their size cap split
+  1b. private    friend adds, re-invitation from the friend list, one-to-one chats (P11, P10)
   2. posting     who speaks today and how much (the posting rule)
   3. replies     questions are answered or not; the owner's @-mentions
   4. ties        members who talked, or met at an event, may form ties
@@ -25,10 +26,20 @@ import numpy as np
 from sim import outcomes
 from sim.levers import LEVERS, DayPlan
 from sim.params import Params
-from sim.phases import attention, joining, leaving, payment, posting, replies, ties, trust
+from sim.phases import (
+    attention,
+    joining,
+    leaving,
+    payment,
+    posting,
+    private_domain,
+    replies,
+    ties,
+    trust,
+)
 from sim.state import State
 
-PHASES = (joining, posting, replies, ties, trust, attention, leaving, payment)
+PHASES = (joining, private_domain, posting, replies, ties, trust, attention, leaving, payment)
 
 
 def new_state(params: list[Params], seeds: np.ndarray) -> State:

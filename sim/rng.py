@@ -161,6 +161,10 @@ class Stream:
     # operator
     SPAM = 80
     LEADER = 81
+    # the private domain (P11, P10)
+    PRIVATE_FRIEND = 111  # a joiner adds the operator as a friend
+    PRIVATE_REINVITE = 112  # a friend who left comes back
+    PRIVATE_PICK = 113  # which friends get today's one-to-one chats
 
     @classmethod
     def second(cls, stream: int) -> int:
