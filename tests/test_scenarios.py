@@ -92,6 +92,8 @@ CHECKS = {
     and mean(t, "campaign_p19", "members_final") > 10 * 100,
     "playbook": lambda t: mean(t, "playbook", "ever_spoken_share_d14")
     > mean(t, "baseline", "ever_spoken_share_d14"),
+    "private_domain": lambda t: mean(t, "private_domain", "cost") > 0
+    and mean(t, "private_domain", "mean_trust_final") > mean(t, "baseline", "mean_trust_final"),
 }
 
 

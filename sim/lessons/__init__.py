@@ -10,10 +10,12 @@ from sim.lessons import (
     commercial_cadence,
     content,
     group_size,
+    know_members,
     know_trust_interact,
     moderation,
     owner,
     playbook_limits,
+    private_domain,
     profit,
     red_packets,
     referral,
@@ -31,7 +33,7 @@ from sim.lessons.runner import get_lesson, run_lesson
 LESSONS: dict[str, Lesson] = {m.LESSON.name: m.LESSON for m in (
     silence_law, shills, owner, survey_split, content, thresholds, moderation, group_size,
     know_trust_interact, similarity, commercial_cadence, rituals, red_packets, referral,
-    campaign, profit, playbook_limits,
+    campaign, profit, playbook_limits, private_domain, know_members,
 )}
 
 __all__ = ["LESSONS", "Estimate", "Lesson", "LessonResult", "get_lesson", "interval",

@@ -58,6 +58,8 @@ class Person(mesa.Agent):
         self.messages = 0  # in all groups
         self.converted = False
         self.joined_any = False
+        self.friend = False  # on the operator's friend list (P11)
+        self.invited_to: Group | None = None  # the group last re-invited to from that list
 
     @property
     def abcd(self) -> str:

@@ -43,6 +43,8 @@ class GroupPlan:
     moderation: float = 0.0  # chance a spammer is kicked today
     policy: str = "ignore"  # how troublemakers are handled today
     recruits: int = 0
+    friend_share: float = 0.0  # chance a joiner adds the operator as a friend (P11)
+    private_chats: int = 0  # one-to-one chats with friends today (P11, P10)
 
 
 @dataclass
@@ -56,6 +58,7 @@ class Plan:
     size_cap: int = 0
     leaders_on: bool = False
     cost: float = 0.0
+    reinvite: bool = False  # a round of one-to-one re-invitations from the friend list (P11)
 
     def of(self, group: Group) -> GroupPlan:
         return self.groups.setdefault(group, GroupPlan())
@@ -165,3 +168,10 @@ class Operator(mesa.Agent):
                         leaders.append(m)
                 plan.of(g).leader_answer = 1.0 - (1.0 - p.leader_answer) ** len(leaders)
                 plan.cost += len(leaders) * p.leader_cost
+        # the private domain (P11, P10): friend adds, one-to-one chats, re-invitation rounds
+        if self.on("private", p.friend_share):
+            for g in open_groups:
+                plan.of(g).friend_share = p.friend_share
+                plan.of(g).private_chats = p.private_chats
+            plan.reinvite = p.reinvite_every > 0 and \
+                self.due("private", p.friend_share, p.reinvite_every)
