@@ -412,8 +412,8 @@ class Params(BaseModel):
     reinvite_every: int = P(0, "days", 0, 365,
                             "P11; seeds/002 军规七 (等社群解散后,这批用户就流失了: without the "
                             "friend list those who leave are lost)",
-                            "days between the operator's rounds of re-inviting friends who left "
-                            "(0 = never)", "private")
+                            "days between the operator's rounds of inviting friends who have no "
+                            "seat in the newest group (0 = never)", "private")
     reinvite_accept: float = P(0.3, "probability", 0, 1, "P11; assumption",
                                "chance a re-invited friend joins at neutral trust in the owner "
                                "(0.5); it scales with that trust", "private")

@@ -79,6 +79,6 @@ LESSON = Lesson(
           "people who only scan the group's QR code are lost when the group dissolves; "
           "friends can be invited again, and talked to one to one.",
     arms=ARMS, reference=NONE, treatment=FRIENDS, analyze=analyze, plot=plot,
-    try_next=("reinvite_accept=0.6", "friends twice as willing to follow: does the second group "
-              "then talk more, or only hold more seats?"),
+    try_next=("fit_width=1.0", "topics matter less (every member fits any group): do the "
+              "friends who follow into the second group, on another topic, then add talk?"),
     world=WORLD, days=180, replicates=40)
