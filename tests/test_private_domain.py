@@ -117,3 +117,17 @@ def test_chats_go_only_to_present_friends_of_the_target_class(target):
     assert np.all(pe.friend[m.person[touched]]) and np.all(m.status[touched] != GONE)
     assert np.bincount(m.group[touched]).max() <= 4
     assert np.allclose(plan.cost, 5.0 * np.bincount(m.run[touched], minlength=2))
+
+
+def test_a_run_is_the_same_alone_and_inside_a_mixed_batch():
+    """The friend list, re-invitation and chats draw by address: a run gives the same days alone
+    and next to runs with other settings (the batch's other rows change nothing)."""
+    from sim.batch import run_batch
+
+    mine = {**SMALL, "friend_share": 0.7, "reinvite_every": 20, "private_chats": 2,
+            "private_target": "B", "commercial_every": 5}
+    other = {**SMALL, "friend_share": 1.0, "private_chats": 4, "shills": 2}
+    alone = run_batch([mine], [7], 90)
+    mixed = run_batch([other, mine, SMALL], [3, 7, 7], 90)
+    mixed = mixed[mixed.run == 1].drop(columns="run").reset_index(drop=True)
+    assert alone.drop(columns="run").equals(mixed)
