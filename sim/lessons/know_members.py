@@ -50,8 +50,9 @@ def analyze(d: Runs) -> Analysis:
         f"{sales_d.text('+.2f')}.",
         f"Spreading instead of targeting A changes members' messages by {talk.text('+,.0f')} and "
         f"the share who ever spoke by {spoken.pp()} (targeting A alone adds "
-        f"{talk_a.text('+,.0f')} messages against no chats): targeting sells, spreading makes "
-        f"talk.",
+        f"{talk_a.text('+,.0f')} messages against no chats)" +
+        (": targeting sells, spreading makes talk." if checks[0].passed and checks[2].passed
+         else "."),
         f"The targeted chats cost {cost.text(',.0f', unit=' yuan')} over {d.days} days and "
         f"return {paid.text('+,.0f', unit=' yuan')} net of that cost.",
     ]
