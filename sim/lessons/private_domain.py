@@ -59,7 +59,8 @@ def analyze(d: Runs) -> Analysis:
         f"Messages over days {SECOND}-"
         f"{d.days - 1} change by {late.text('+,.0f')}; the re-invitations cost "
         f"{reinvite_cost.text(',.0f', unit=' yuan')}.",
-        f"Two one-to-one chats a day per group change mean trust by {trust.text('+.3f')} and "
+        f"{d.param(CHATS, 'private_chats'):g} one-to-one chats a day per group (on top of the "
+        f"friend list) change mean trust by {trust.text('+.3f')} and "
         f"buyers by {sales.text('+.2f')}, for {chats_cost.text(',.0f', unit=' yuan')} of "
         f"operator time: net {paid.text('+,.0f', unit=' yuan')}.",
     ]
