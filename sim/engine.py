@@ -5,6 +5,7 @@ One day, in this order (each phase reads the state left by the one before):
   0. levers      every active lever writes what the operator does today into a DayPlan
                  (sim/levers/*.py: posts, answers, fees, invitations, and their cost)
   1. joining     invitations go out, invitees decide, groups over their size cap split
+  1b. private    friend adds, re-invitation from the friend list, one-to-one chats (P11, P10)
   2. posting     who speaks today and how much (the posting rule)
  2b. check-in removal  members who skipped the check-in too long are removed (an option, P26)
   3. replies     questions are answered or not; the owner's @-mentions
@@ -35,14 +36,15 @@ from sim.phases import (
     payment,
     poaching,
     posting,
+    private_domain,
     replies,
     ties,
     trust,
 )
 from sim.state import State
 
-PHASES = (joining, posting, checkin_removal, replies, ties, trust, attention, leaving, poaching,
-          payment)
+PHASES = (joining, private_domain, posting, checkin_removal, replies, ties, trust, attention,
+          leaving, poaching, payment)
 
 
 def new_state(params: list[Params], seeds: np.ndarray) -> State:

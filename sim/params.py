@@ -478,6 +478,41 @@ class Params(BaseModel):
                                 "endorsement")
     endorsement_start: float = start("endorsement")
     endorsement_end: float = end("endorsement")
+    # -- the private domain and knowing every member (P11, P10) -----------------------------
+    friend_share: float = P(0.0, "share", 0, 1,
+                            "P11; seeds/002 军规七 (进群的人一定要沉淀到自己的私域流量: those who "
+                            "join by the QR code alone partly never add the owner); assumption",
+                            "share of joiners who add the operator as a friend while the lever is "
+                            "on (0 = off: no friend list)", "private")
+    reinvite_every: int = P(0, "days", 0, 365,
+                            "P11; seeds/002 军规七 (等社群解散后,这批用户就流失了: without the "
+                            "friend list those who leave are lost)",
+                            "days between the operator's rounds of inviting friends who have no "
+                            "seat in the newest group (0 = never)", "private")
+    reinvite_accept: float = P(0.3, "probability", 0, 1, "P11; assumption",
+                               "chance a re-invited friend joins at neutral trust in the owner "
+                               "(0.5); it scales with that trust", "private")
+    private_chats: int = P(0, "chats/day", 0, 1000,
+                             "P11, P21; seeds/002 (处理私聊内容, 私聊话术: one-to-one chats are "
+                             "part of the daily routine)",
+                             "one-to-one chats the operator holds a day in each group, with "
+                             "friends who are in it", "private")
+    private_chat_cost: float = P(5.0, "yuan/chat", 0, 100_000,
+                                 "P6; assumption (about 5 minutes of operator time at 60 yuan "
+                                 "an hour)",
+                                 "operator time for one one-to-one chat or re-invitation",
+                                 "private")
+    trust_private: float = P(0.03, "trust", 0, 1,
+                             "P11, P21; assumption (as much as an @-mention)",
+                             "trust in the group and in the owner gained by a one-to-one chat",
+                             "private")
+    private_target: Literal["all", "A", "B", "C", "D"] = P(
+        "all", "class", None, None,
+        "P10; seeds/002 军规六 (ABCD分类法: A able and willing to buy, B willing not able, C able "
+        "not willing, D neither)",
+        "which friends get the one-to-one chats: all, or one class only", "private")
+    private_start: float = start("private")
+    private_end: float = end("private")
 
     @model_validator(mode="before")
     @classmethod

@@ -70,15 +70,13 @@ PRINCIPLES: dict[str, Principle] = {
     "P10": Principle("Know every member (ABCD)",
                      "Know where members live, what they can spend and what they want; sort them "
                      "into A (able and willing to buy), B (willing, not able), C (able, not "
-                     "willing) and D (neither).", "002",
-                     "members carry the able and willing traits that decide who buys, but no "
-                     "lever targets a class and no lesson tests targeting"),
+                     "willing) and D (neither), and spend the operator's effort where it pays "
+                     "(the private-domain lever aims one-to-one chats at one class).", "002"),
     "P11": Principle("Move members into the private domain (私域)",
                      "Have members add the operator as a friend, so that they are not lost when a "
-                     "group dissolves.", "002",
-                     "not modelled yet: the model has no contacts outside the groups, so a "
-                     "member who leaves is gone; adding it needs a friend list the operator keeps "
-                     "and a way to re-invite from it"),
+                     "group dissolves: the friend list belongs to the operator, outlives the "
+                     "group, and lets the operator invite friends again and talk to them one to "
+                     "one (at a cost in the operator's time).", "000, 002"),
     "P12": Principle("Group size and the small-group effect (小群效应)",
                      "Keep groups to 150-200 people and never above about 350 (WeChat and QQ "
                      "stop at 500): big groups are loose and silent, small ones close and "

@@ -169,6 +169,10 @@ class Stream:
     # the recruitment channel (P29): is a recruit an onlooker, and where their interests centre
     CHANNEL_BROAD = 290
     CHANNEL_TOPIC = 291
+    # the private domain (P11, P10)
+    PRIVATE_FRIEND = 111  # a joiner adds the operator as a friend
+    PRIVATE_REINVITE = 112  # a friend who left comes back
+    PRIVATE_PICK = 113  # which friends get today's one-to-one chats
 
     @classmethod
     def second(cls, stream: int) -> int:

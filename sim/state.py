@@ -78,7 +78,8 @@ class Table:
 
 
 _CATEGORICAL = {"shill_roles": ("newbie+expert", "newbie", "expert"),
-                "troublemaker_policy": ("ignore", "private", "public")}
+                "troublemaker_policy": ("ignore", "private", "public"),
+                "private_target": ("all", "A", "B", "C", "D")}
 
 
 class Column:
@@ -161,7 +162,9 @@ class State:
         self.people = Table(run=np.int64, key=np.uint64, activity=np.float64, type=np.int8,
                             able=np.bool_, willing=np.bool_, wtp=np.float64, city=np.int64,
                             cohort=np.int64, interest=np.float64, trust=np.float64,
-                            messages=np.int64, converted=np.bool_)
+                            messages=np.int64, converted=np.bool_,
+                            friend=np.bool_,  # on the operator's friend list (P11)
+                            invited_to=np.int64)  # 1 + the group row last re-invited to
         self.members = Table(run=np.int64, group=np.int64, person=np.int64, key=np.uint64,
                              kind=np.int8, activity=np.float64, quiet_planted=np.float64,
                              fit=np.float64, trust=np.float64, attention=np.float64,

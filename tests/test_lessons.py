@@ -47,6 +47,8 @@ EXPECTED = {
     "checkin_removal": (NOT_SUPPORTED, -1),
     "channel": (NOT_SUPPORTED, -1),
     "endorsement": (PARTLY, +1),
+    "private_domain": (PARTLY, +1),
+    "know_members": (PARTLY, +1),
 }
 # Disjoint blocks (no lesson runs 1000 replicates): block 0 is what `commsim lesson` prints.
 BLOCKS = (0, 1000, 2000)

@@ -84,6 +84,11 @@ CONFIGS: dict[str, dict] = {
     "checkin_removal": {"checkin": True, "checkin_kick_days": 3},
     "channel": {"recruit_per_day": 5.0, "channel_broad": 0.8},
     "endorsement": {"endorsement_trust": 0.15, "owner_answer_share": 0.5},
+    "private_domain": {"n_groups": 2, "launch_interval": 20, "friend_share": 0.8,
+                       "reinvite_every": 10, "reinvite_accept": 0.6, "private_chats": 3,
+                       "commercial_every": 7},
+    "private_target_a": {"friend_share": 1.0, "private_chats": 5, "private_target": "A",
+                         "commercial_every": 3},
 }
 AT = {"messages": (5, 30, 59), "members": (10, 59), "ever_spoken_share": (14, 59),
       "mean_trust": (30, 59), "active_members": (30,), "muted": (59,), "churned": (59,),

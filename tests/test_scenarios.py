@@ -102,6 +102,8 @@ CHECKS = {
     "endorsement": lambda t: mean(t, "endorsement", "mean_trust_final")
     > mean(t, "baseline", "mean_trust_final") + 0.1
     and mean(t, "endorsement", "cost") == 50.0 * DAYS,  # the backing's price, 50 yuan a day
+    "private_domain": lambda t: mean(t, "private_domain", "cost") > 0
+    and mean(t, "private_domain", "mean_trust_final") > mean(t, "baseline", "mean_trust_final"),
 }
 
 

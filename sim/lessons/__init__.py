@@ -14,11 +14,13 @@ from sim.lessons import (
     endorsement,
     group_mute,
     group_size,
+    know_members,
     know_trust_interact,
     moderation,
     owner,
     playbook_limits,
     poaching,
+    private_domain,
     profit,
     red_packets,
     referral,
@@ -37,6 +39,7 @@ LESSONS: dict[str, Lesson] = {m.LESSON.name: m.LESSON for m in (
     silence_law, shills, owner, survey_split, content, thresholds, moderation, group_size,
     know_trust_interact, similarity, commercial_cadence, rituals, red_packets, referral,
     campaign, profit, playbook_limits, poaching, group_mute, checkin_removal, channel, endorsement,
+    private_domain, know_members,
 )}
 
 __all__ = ["LESSONS", "Estimate", "Lesson", "LessonResult", "get_lesson", "interval",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
 
 from sim.lessons import plots
-from sim.lessons.core import Analysis, Check, Lesson, Numbers, Runs
+from sim.lessons.core import Analysis, Check, Estimate, Lesson, Numbers, Runs
 
 REF, ATTENTIVE, STIFF = "typical owner", "attentive owner", "stiff owner"
 ARMS = {
@@ -15,6 +16,24 @@ ARMS = {
 }
 
 
+def per_speaker(d: Runs, arm: str) -> np.ndarray:
+    """Per seed: messages per member who ever posted (members who joined x (1 - lurker share))."""
+    speakers = d.values(arm, "joined") * (1.0 - d.values(arm, "lurker_share"))
+    return d.values(arm, "total_messages") / np.maximum(speakers, 1.0)
+
+
+def who_gains(d: Runs, arm: str, ref: str) -> dict[str, np.ndarray]:
+    """Per seed: the relative change in messages, split into more speakers and more messages per
+    speaker (messages = speakers x messages per speaker), and the part of the (log) gain that
+    comes from members who speak talking more."""
+    total = d.values(arm, "total_messages") / d.values(ref, "total_messages")
+    each = per_speaker(d, arm) / per_speaker(d, ref)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(np.abs(np.log(total)) > 1e-9, np.log(each) / np.log(total), np.nan)
+    return {"messages": total - 1.0, "per_speaker": each - 1.0, "speakers": total / each - 1.0,
+            "part_per_speaker": part}
+
+
 def analyze(d: Runs) -> Analysis:
     """The lesson's estimates, checks and finding from its runs."""
     n = Numbers()
@@ -22,6 +41,10 @@ def analyze(d: Runs) -> Analysis:
     talk = n.put("messages_attentive", d.diff(ATTENTIVE, REF, "total_messages"))
     stiff = n.put("messages_stiff", d.diff(STIFF, REF, "total_messages"))
     spoken = n.put("spoken_d90_attentive", d.diff(ATTENTIVE, REF, "ever_spoken_share_d90"))
+    # who gains the messages (stated before running): those who already speak talk more
+    gain = {k: n.put(f"{k}_change_attentive", Estimate.of(v))
+            for k, v in who_gains(d, ATTENTIVE, REF).items()}
+    top = n.put("top10_share_attentive", d.diff(ATTENTIVE, REF, "top10_share"))
     checks = [
         Check("an owner who answers questions and @-mentions members raises trust (interval "
               "above 0)", trust.above(), trust.text("+.3f"), essential=True),
@@ -29,6 +52,13 @@ def analyze(d: Runs) -> Analysis:
               talk.text("+,.0f")),
         Check("a stiff owner (no humour) scares talk away: fewer messages (interval below 0)",
               stiff.below(), stiff.text("+,.0f")),
+        Check("the attentive owner's extra messages come mostly from members who already speak: "
+              "messages per member who ever spoke rise by more than the number of speakers "
+              "(more than half of the gain, interval above 0.5), and the top 10% of posters "
+              "hold a larger share of all messages (interval above 0)",
+              gain["part_per_speaker"].above(0.5) and top.above(),
+              f"part of the gain from talking more {gain['part_per_speaker'].text('.2f')}; "
+              f"top-10% share {top.pp()}"),
     ]
     finding = [
         f"An owner who answers {d.param(ATTENTIVE, 'owner_answer_share'):.0%} of questions and "
@@ -36,6 +66,16 @@ def analyze(d: Runs) -> Analysis:
         f"{trust.text('+.3f')}, members' messages by {talk.text('+,.0f')} and the share who "
         f"spoke by day 90 by {spoken.pp()}.",
         f"A stiff owner changes members' messages by {stiff.text('+,.0f')}.",
+        f"Who gains the messages: members' messages change by "
+        f"{gain['messages'].text('+.0%')}, the number who ever spoke by "
+        f"{gain['speakers'].text('+.0%')} and messages per speaker by "
+        f"{gain['per_speaker'].text('+.0%')}; the share of messages by the top 10% of posters "
+        f"changes by {top.pp()}. " + (
+            "So an attentive owner mostly makes those who already talk talk more (they ask, get "
+            "answered, feel seen and post again); few lurkers start, which is why the share who "
+            "spoke moves far less than the messages."
+            if checks[-1].passed else
+            "So the extra messages do not come mainly from those who already talk."),
     ]
     return Analysis(trust, "mean trust at the end, attentive - typical owner", checks, finding, n)
 

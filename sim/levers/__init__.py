@@ -12,6 +12,7 @@ from sim.levers.leaders import Leaders
 from sim.levers.moderation import Moderation
 from sim.levers.owner import Owner
 from sim.levers.plan import DayPlan
+from sim.levers.private_domain import PrivateDomain
 from sim.levers.recruitment import Recruitment
 from sim.levers.red_packets import RedPackets
 from sim.levers.referral import Referral
@@ -22,6 +23,6 @@ from sim.levers.threshold import Threshold
 LEVERS: tuple[Lever, ...] = (Threshold(), Recruitment(), Referral(), SizeCap(), Shills(),
                              Content(), Checkin(), Commercial(), Moderation(), Owner(),
                              RedPackets(), Events(), Leaders(), GroupMute(),
-                             Channel(), Endorsement())
+                             Channel(), Endorsement(), PrivateDomain())
 
 __all__ = ["LEVERS", "DayPlan", "Lever"]

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-RUN_FIELDS = ("fee", "effort", "referral", "size_cap", "cost", "leaders_on")
+RUN_FIELDS = ("fee", "effort", "referral", "size_cap", "cost", "leaders_on", "reinvite")
 
 
 @dataclass
@@ -44,6 +44,10 @@ class DayPlan:
     referral: np.ndarray = field(init=False)  # daily chance a member shares the group
     size_cap: np.ndarray = field(init=False)  # split groups above this size (0 = never)
     cost: np.ndarray = field(init=False)  # yuan spent today
+    # the private domain (P11, P10): friend adds, one-to-one chats per group; re-invitation per run
+    friend_share: np.ndarray = field(init=False)  # chance a joiner adds the operator as friend
+    private_chats: np.ndarray = field(init=False)  # one-to-one chats today
+    reinvite: np.ndarray = field(init=False)  # per run: a re-invitation round today (bool)
 
     def copy_groups(self, parents: np.ndarray) -> None:
         """New groups made today (splits) act on the plan of the group they came from."""
@@ -60,7 +64,7 @@ class DayPlan:
             n = self.n_runs if name in RUN_FIELDS else self.n_groups
             dtype = bool if name in ("content", "checkin", "commercial", "annoying",
                                      "red_packet", "event", "leaders_on",
-                                     "endorsed") else np.float64
+                                     "endorsed", "reinvite") else np.float64
             if name in ("policy", "recruits", "shills_exposed"):
                 dtype = np.int64
             setattr(self, name, np.zeros(n, dtype=dtype))

@@ -61,6 +61,8 @@ class Person(mesa.Agent):
         # a poacher (P24): drawn only when there are any, so other runs draw as before
         self.poacher = p.share_poachers > 0 and self.type != SPAMMER and \
             rng.random() < p.share_poachers
+        self.friend = False  # on the operator's friend list (P11)
+        self.invited_to: Group | None = None  # the group last re-invited to from that list
 
     @property
     def abcd(self) -> str:

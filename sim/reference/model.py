@@ -4,6 +4,7 @@ One ``step()`` is one day, in the engine's order (docs/ODD.md, section 3):
 
     0. the operator plans the day (operator.py: every lever)
     1. joining      invitations, decisions, splits              (joining.py)
+    1b. private     friend adds, re-invitation, one-to-one chats (private_domain.py)
     2. posting      who speaks, how much; check-ins; ads         (posting.py)
                     and who skipped the check-in too long (P26)
     3. replies      questions answered or not; @-mentions        (replies.py)
@@ -39,6 +40,7 @@ from sim.reference import (
     payment,
     poaching,
     posting,
+    private_domain,
     replies,
     ties,
     trust,
@@ -47,7 +49,8 @@ from sim.reference import constants as K
 from sim.reference.agents import GONE, MUTED, Group, Member, Person
 from sim.reference.operator import Operator, Plan
 
-PHASES = (joining, posting, replies, ties, trust, attention, leaving, poaching, payment)
+PHASES = (joining, private_domain, posting, replies, ties, trust, attention, leaving, poaching,
+          payment)
 
 
 class ReferenceModel(mesa.Model):

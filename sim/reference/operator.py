@@ -46,6 +46,8 @@ class GroupPlan:
     mute_share: float = 0.0  # share of the day's talk a group-wide mute stops (P25)
     recruit_broad: float = 0.0  # chance a recruit is an onlooker from anywhere (P29)
     endorsed: bool = False  # the owner is endorsed today (P30)
+    friend_share: float = 0.0  # chance a joiner adds the operator as a friend (P11)
+    private_chats: int = 0  # one-to-one chats with friends today (P11, P10)
 
 
 @dataclass
@@ -59,6 +61,7 @@ class Plan:
     size_cap: int = 0
     leaders_on: bool = False
     cost: float = 0.0
+    reinvite: bool = False  # a round of one-to-one re-invitations from the friend list (P11)
 
     def of(self, group: Group) -> GroupPlan:
         return self.groups.setdefault(group, GroupPlan())
@@ -182,3 +185,10 @@ class Operator(mesa.Agent):
             for g in open_groups:
                 plan.of(g).endorsed = True
                 plan.cost += p.endorsement_cost
+        # the private domain (P11, P10): friend adds, one-to-one chats, re-invitation rounds
+        if self.on("private", p.friend_share):
+            for g in open_groups:
+                plan.of(g).friend_share = p.friend_share
+                plan.of(g).private_chats = p.private_chats
+            plan.reinvite = p.reinvite_every > 0 and \
+                self.due("private", p.friend_share, p.reinvite_every)
