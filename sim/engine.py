@@ -10,6 +10,7 @@ One day, in this order (each phase reads the state left by the one before):
   4. ties        members who talked, or met at an event, may form ties
   5. trust       spam, fights, selling too often, exposed shills, events and ties move trust
   6. attention   novelty fades; content and red packets renew attention
+  6b. rival      a rival group draws members away: some leave, the rest attend less (P27)
   7. leaving     members mute or ask to leave; moderators kick spammers
   8. payment     sales on commercial posts
   9. removals    leavers and kicked members are gone (applied once, at the end of the day)
@@ -26,9 +27,10 @@ from sim import outcomes
 from sim.levers import LEVERS, DayPlan
 from sim.params import Params
 from sim.phases import attention, joining, leaving, payment, posting, replies, ties, trust
+from sim.phases import rival as rival  # P27 (a line of its own: fewer merge conflicts)
 from sim.state import State
 
-PHASES = (joining, posting, replies, ties, trust, attention, leaving, payment)
+PHASES = (joining, posting, replies, ties, trust, attention, rival, leaving, payment)
 
 
 def new_state(params: list[Params], seeds: np.ndarray) -> State:

@@ -403,6 +403,20 @@ class Params(BaseModel):
                        "buying chance of a D-class member (neither able nor willing), relative to "
                        "A", "payment")
 
+    # -- a rival group competing for the same members (P27) --------------------------------------
+    rival_reach: float = P(0.0, "1/day", 0, 1,
+                           "P27; seeds/004 section 优秀社群的三个标准 (a rival takes attention "
+                           "and members); the rate is an assumption",
+                           "daily chance that an active member of the operator's groups is drawn "
+                           "into a rival group (0 = no rival)", "rival")
+    groups_active: int = P(5, "groups", 1, 50,
+                           "P12, P27; seeds/004 section 优秀社群的三个标准 "
+                           "(用户活跃在4-6个小群体中: people are active in 4-6 small groups)",
+                           "groups a person is active in; one drawn into a rival must drop one "
+                           "of them, or spread attention one group thinner", "rival")
+    rival_start: float = start("rival")
+    rival_end: float = end("rival")
+
     @model_validator(mode="before")
     @classmethod
     def _invitations_for_target(cls, data: Any) -> Any:

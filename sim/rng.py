@@ -161,6 +161,9 @@ class Stream:
     # operator
     SPAM = 80
     LEADER = 81
+    # a rival group (P27)
+    RIVAL_DRAWN = 91  # a member is drawn into the rival today
+    RIVAL_DROP = 92  # ... and drops the operator's group for it
 
     @classmethod
     def second(cls, stream: int) -> int:

@@ -18,6 +18,7 @@ from sim.lessons import (
     red_packets,
     referral,
     rituals,
+    rivals,
     shills,
     silence_law,
     similarity,
@@ -31,7 +32,7 @@ from sim.lessons.runner import get_lesson, run_lesson
 LESSONS: dict[str, Lesson] = {m.LESSON.name: m.LESSON for m in (
     silence_law, shills, owner, survey_split, content, thresholds, moderation, group_size,
     know_trust_interact, similarity, commercial_cadence, rituals, red_packets, referral,
-    campaign, profit, playbook_limits,
+    campaign, profit, playbook_limits, rivals,
 )}
 
 __all__ = ["LESSONS", "Estimate", "Lesson", "LessonResult", "get_lesson", "interval",

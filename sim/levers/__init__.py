@@ -12,12 +12,13 @@ from sim.levers.plan import DayPlan
 from sim.levers.recruitment import Recruitment
 from sim.levers.red_packets import RedPackets
 from sim.levers.referral import Referral
+from sim.levers.rival import Rival
 from sim.levers.shills import Shills
 from sim.levers.size_cap import SizeCap
 from sim.levers.threshold import Threshold
 
 LEVERS: tuple[Lever, ...] = (Threshold(), Recruitment(), Referral(), SizeCap(), Shills(),
                              Content(), Checkin(), Commercial(), Moderation(), Owner(),
-                             RedPackets(), Events(), Leaders())
+                             RedPackets(), Events(), Leaders(), Rival())
 
 __all__ = ["LEVERS", "DayPlan", "Lever"]

@@ -35,6 +35,7 @@ class DayPlan:
     moderation: np.ndarray = field(init=False)  # chance a spammer is removed today
     policy: np.ndarray = field(init=False)  # troublemaker policy code, 0 = ignore
     recruits: np.ndarray = field(init=False)  # strangers invited today (count)
+    rival: np.ndarray = field(init=False)  # daily chance a member is drawn into a rival group
     # per run
     fee: np.ndarray = field(init=False)  # entry fee for today's joiners, yuan
     effort: np.ndarray = field(init=False)  # effort test strength for today's joiners

@@ -91,6 +91,7 @@ class Member(mesa.Agent):
         self.calmed = False  # a troublemaker the owner has talked to privately
         self.remove: str | None = None  # "leaves" or "kicked", applied at the end of the day
         self.attended = False  # at an offline event today
+        self.rivaled = False  # met the rival group (P27)
 
     @property
     def kind(self) -> str:

@@ -9,6 +9,7 @@ One ``step()`` is one day, in the engine's order (docs/ODD.md, section 3):
     4. ties         conversation and events make ties            (ties.py)
     5. trust        fights, ads, selling, shills, events, ties   (trust.py)
     6. attention    fading and renewal; red packets wake         (attention.py)
+    6b. rival       a rival group draws members away (P27)       (rival.py)
     7. leaving      muting, leaving, kicks requested             (leaving.py)
     8. payment      sales on commercial posts                    (payment.py)
     9. removals     leavers and kicked members are gone          (leaving.py)
@@ -32,10 +33,11 @@ import pandas as pd
 from sim.params import Params, resolve
 from sim.reference import attention, joining, leaving, payment, posting, replies, ties, trust
 from sim.reference import constants as K
+from sim.reference import rival as rival  # P27 (a line of its own: fewer merge conflicts)
 from sim.reference.agents import GONE, MUTED, Group, Member, Person
 from sim.reference.operator import Operator, Plan
 
-PHASES = (joining, posting, replies, ties, trust, attention, leaving, payment)
+PHASES = (joining, posting, replies, ties, trust, attention, rival, leaving, payment)
 
 
 class ReferenceModel(mesa.Model):

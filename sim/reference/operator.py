@@ -43,6 +43,7 @@ class GroupPlan:
     moderation: float = 0.0  # chance a spammer is kicked today
     policy: str = "ignore"  # how troublemakers are handled today
     recruits: int = 0
+    rival: float = 0.0  # daily chance a member is drawn into a rival group (P27)
 
 
 @dataclass
@@ -165,3 +166,7 @@ class Operator(mesa.Agent):
                         leaders.append(m)
                 plan.of(g).leader_answer = 1.0 - (1.0 - p.leader_answer) ** len(leaders)
                 plan.cost += len(leaders) * p.leader_cost
+        # a rival group (P27): someone else's, so no cost; the members' rule is in rival.py
+        if self.on("rival", p.rival_reach):
+            for g in open_groups:
+                plan.of(g).rival = p.rival_reach

@@ -1,0 +1,92 @@
+"""P27, a rival group (sim/levers/rival.py, sim/phases/rival.py): it acts only inside its window,
+takes members, takes more the more it reaches and the fewer groups people are active in, and
+spares members who still attend to the operator's group. A rule with a flipped sign or an ignored
+parameter fails one of these."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim import engine
+from sim.params import resolve
+from sim.phases.rival import drop_chance
+from sim.rng import derive_seed
+from tests.conftest import paired_diff, run_arms
+
+R = 12
+DAYS = 90
+START = 20.0
+ARMS = {
+    "none": {},
+    "rival": {"rival_reach": 0.03, "rival_start": START},
+    "rival_weak": {"rival_reach": 0.005, "rival_start": START},
+    "rival_few_groups": {"rival_reach": 0.03, "rival_start": START, "groups_active": 2},
+    "rival_many_groups": {"rival_reach": 0.03, "rival_start": START, "groups_active": 12},
+}
+
+
+@pytest.fixture(scope="module")
+def arms():
+    return run_arms(ARMS, R, DAYS)
+
+
+def test_nothing_changes_before_the_rival_starts(arms):
+    """Until its first day the rival draws nothing: every daily number is the same."""
+    _, daily, _ = arms
+    cols = [c for c in daily.columns if c not in ("arm", "run")]
+    before = daily[daily.day < START]
+    a = before[before.arm == "none"][cols].to_numpy(dtype=float)
+    b = before[before.arm == "rival"][cols].to_numpy(dtype=float)
+    assert np.array_equal(a, b, equal_nan=True)
+
+
+def test_a_rival_takes_members(arms, report):
+    """Fewer members at the end, more who left, in the mean and in most seeds."""
+    runs, _, _ = arms
+    lost = paired_diff(runs, "rival", "none", "members_final")
+    report(f"members at day {DAYS}, rival - none: {lost.mean():+.1f}")
+    assert lost.mean() < 0 and np.mean(lost < 0) >= 0.9
+
+
+def test_a_rival_that_reaches_more_takes_more(arms, report):
+    """rival_reach is the daily chance: 3% a day takes more members than 0.5% a day."""
+    runs, _, _ = arms
+    d = paired_diff(runs, "rival", "rival_weak", "members_final")
+    report(f"members, reach 3% - reach 0.5%: {d.mean():+.1f}")
+    assert d.mean() < 0
+
+
+def test_people_in_fewer_groups_drop_the_operators_group_more(arms, report):
+    """groups_active matters: with 2 groups each one is a bigger share of a person's life, and
+    one must go for the rival, so the operator's group goes more often than with 12."""
+    runs, _, _ = arms
+    d = paired_diff(runs, "rival_few_groups", "rival_many_groups", "members_final")
+    report(f"members, active in 2 groups - in 12: {d.mean():+.1f}")
+    assert d.mean() < 0
+
+
+def test_the_drop_chance_falls_with_attention_and_with_more_groups():
+    """2(1 - a)/(k + 1): 1/(k + 1) at a middling attention, 0 at full attention, capped at 1."""
+    k = np.full(5, 5.0)
+    a = np.array([0.0, 0.25, 0.5, 0.75, 1.0])
+    chance = drop_chance(a, k)
+    assert np.all(np.diff(chance) < 0)
+    assert chance[2] == pytest.approx(1 / 6) and chance[-1] == 0.0
+    assert drop_chance(np.array([0.0]), np.array([1.0]))[0] == 1.0
+    assert drop_chance(np.array([0.3]), np.array([4.0]))[0] > \
+        drop_chance(np.array([0.3]), np.array([6.0]))[0]
+
+
+def test_the_rival_draws_nobody_after_its_end():
+    """Members met by the rival stop growing on its last day, and the rival meets each once."""
+    n = 4
+    params = [resolve({"rival_reach": 0.05, "rival_start": 10.0, "rival_end": 40.0})] * n
+    state = engine.new_state(params, np.array([derive_seed(s) for s in range(n)],
+                                              dtype=np.uint64))
+    met = []
+    for _ in range(60):
+        engine.step(state)
+        met.append(int(state.members.rivaled.sum()))
+    assert met[9] == 0 and met[39] > 0
+    assert met[-1] == met[39]
