@@ -92,6 +92,8 @@ CHECKS = {
     and mean(t, "campaign_p19", "members_final") > 10 * 100,
     "playbook": lambda t: mean(t, "playbook", "ever_spoken_share_d14")
     > mean(t, "baseline", "ever_spoken_share_d14"),
+    "rival_group": lambda t: mean(t, "rival_group", "members_final")
+    < mean(t, "baseline", "members_final") and mean(t, "rival_group", "cost") == 0,
 }
 
 
