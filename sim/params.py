@@ -416,6 +416,12 @@ class Params(BaseModel):
                            "of them, or spread attention one group thinner", "rival")
     rival_start: float = start("rival")
     rival_end: float = end("rival")
+    own_groups_compete: bool = P(False, "switch", None, None,
+                                 "P12, P27; seeds/004 section 优秀社群的三个标准 (people are "
+                                 "active in 4-6 groups); off by default",
+                                 "the operator's own groups compete like a rival: a member who "
+                                 "joins another of them drops this one or attends it less",
+                                 "rival")
 
     @model_validator(mode="before")
     @classmethod

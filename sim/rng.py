@@ -164,6 +164,7 @@ class Stream:
     # a rival group (P27)
     RIVAL_DRAWN = 91  # a member is drawn into the rival today
     RIVAL_DROP = 92  # ... and drops the operator's group for it
+    OWN_DROP = 93  # a member who joined another of the operator's groups drops this one
 
     @classmethod
     def second(cls, stream: int) -> int:

@@ -43,6 +43,7 @@ EXPECTED = {
     "profit": (SUPPORTED, +1),
     "playbook_limits": (NOT_SUPPORTED, +1),
     "rivals": (SUPPORTED, -1),
+    "own_groups": (SUPPORTED, -1),
 }
 # Disjoint blocks (no lesson runs 1000 replicates): block 0 is what `commsim lesson` prints.
 BLOCKS = (0, 1000, 2000)

@@ -5,7 +5,7 @@ parameters with the engine; its random numbers come from its own numpy Generator
 only in distribution, and they are compared as two samples of independent runs:
 
 - **Settings.** One group of 80 invited people, 60 days, at the defaults and with each lever on
-  (``CONFIGS``: 18 settings, every lever of sim/levers plus two groups with overlap).
+  (``CONFIGS``: 19 settings, every lever of sim/levers plus two groups with overlap).
 - **Samples.** ``N = 120`` runs of each model per setting (engine seeds 0..119, reference seeds
   10**7 + 0..119: independent).
 - **What is compared.** Per run, ``METRICS``: the daily outcomes at fixed days (messages on days 5,
@@ -77,6 +77,8 @@ CONFIGS: dict[str, dict] = {
     "recruitment": {"recruit_per_day": 2.5},
     "two_groups": {"n_groups": 2, "overlap": 0.5, "launch_interval": 10},
     "rival": {"rival_reach": 0.04, "rival_start": 10.0, "groups_active": 3},
+    "own_groups": {"n_groups": 2, "overlap": 0.8, "launch_interval": 10, "groups_active": 2,
+                   "own_groups_compete": True},
 }
 AT = {"messages": (5, 30, 59), "members": (10, 59), "ever_spoken_share": (14, 59),
       "mean_trust": (30, 59), "active_members": (30,), "muted": (59,), "churned": (59,),

@@ -90,3 +90,37 @@ def test_the_rival_draws_nobody_after_its_end():
         met.append(int(state.members.rivaled.sum()))
     assert met[9] == 0 and met[39] > 0
     assert met[-1] == met[39]
+
+
+OWN = {"n_groups": 2, "launch_interval": 20, "overlap": 0.8, "groups_active": 2}
+
+
+@pytest.fixture(scope="module")
+def own():
+    return run_arms({"free": OWN, "compete": {**OWN, "own_groups_compete": True},
+                     "compete_new_people": {**OWN, "overlap": 0.0, "own_groups_compete": True}},
+                    R, 60)
+
+
+def test_own_groups_that_compete_lose_members_to_each_other(own, report):
+    """With own_groups_compete, people who join the second group drop the first or attend it
+    less: more leave than when the groups do not compete, and nothing changes before the second
+    group opens."""
+    runs, daily, _ = own
+    d = paired_diff(runs, "compete", "free", "members_final")
+    report(f"members at day 60, competing - not competing: {d.mean():+.1f}")
+    assert d.mean() < 0 and np.all(d <= 0)
+    cols = [c for c in daily.columns if c not in ("arm", "run")]
+    early = daily[daily.day < OWN["launch_interval"]]
+    assert np.array_equal(early[early.arm == "free"][cols].to_numpy(dtype=float),
+                          early[early.arm == "compete"][cols].to_numpy(dtype=float),
+                          equal_nan=True)
+
+
+def test_own_groups_for_new_people_do_not_compete(own):
+    """The rule acts only on people in both groups: with no overlap nobody is in both, so the
+    switch changes nothing (a rule that hit every member would fail this)."""
+    runs, _, _ = own
+    base = run_arms({"x": {**OWN, "overlap": 0.0}}, R, 60)[0]
+    assert np.array_equal(runs.loc[runs.arm == "compete_new_people", "members_final"].to_numpy(),
+                          base["members_final"].to_numpy())

@@ -12,6 +12,7 @@ from sim.lessons import (
     group_size,
     know_trust_interact,
     moderation,
+    own_groups,
     owner,
     playbook_limits,
     profit,
@@ -32,7 +33,7 @@ from sim.lessons.runner import get_lesson, run_lesson
 LESSONS: dict[str, Lesson] = {m.LESSON.name: m.LESSON for m in (
     silence_law, shills, owner, survey_split, content, thresholds, moderation, group_size,
     know_trust_interact, similarity, commercial_cadence, rituals, red_packets, referral,
-    campaign, profit, playbook_limits, rivals,
+    campaign, profit, playbook_limits, rivals, own_groups,
 )}
 
 __all__ = ["LESSONS", "Estimate", "Lesson", "LessonResult", "get_lesson", "interval",

@@ -12,6 +12,11 @@ the ``k + 1`` groups is equally likely to go (1 / (k + 1)); a group that holds i
 attention (content, a responsive owner, habit) is dropped less often. A member meets the rival
 once. Leaving is requested here and applied at the end of the day (phases/leaving.py), so it
 counts as churn. With ``rival_reach = 0`` (the default) nothing here runs or draws.
+
+The operator's own groups compete the same way when ``own_groups_compete`` is on: a person who
+joins one of them today while active in an older one (invitations overlap, ``overlap``) has one
+group too many, and the older membership meets the same rule (dropped with chance
+``2 (1 - a) / (k + 1)``, else attended ``k / (k + 1)`` as much), once for each day they join.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import numpy as np
 
 from sim.levers.plan import DayPlan
 from sim.rng import Stream, uniform
-from sim.state import ACTIVE, LEAVES, State
+from sim.state import ACTIVE, GONE, LEAVES, State
 
 
 def drop_chance(attention: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -29,21 +34,48 @@ def drop_chance(attention: np.ndarray, k: np.ndarray) -> np.ndarray:
 
 
 def step(state: State, plan: DayPlan, day: int) -> None:
-    """Draw today's members into the rival; some leave, the others attend less."""
+    """Draw today's members into the rival; some leave, the others attend less; then the same
+    for members who joined another of the operator's groups today (when those compete)."""
+    _rival(state, plan, day)
+    _own_groups(state, day)
+
+
+def _compete(state: State, rows: np.ndarray, stream: int, day: int) -> None:
+    """One group too many for members ``rows``: each drops it or attends it less."""
+    m, s = state.members, state.run_keys
+    run, key = m.run[rows], m.key[rows]
+    k = np.broadcast_to(state.p.groups_active[run], run.shape).astype(np.float64)
+    a = m.attention[rows]
+    drop = uniform(s, run, key, stream, day) < drop_chance(a, k)
+    leavers = rows[drop & (m.remove[rows] == 0)]
+    m.remove[leavers] = LEAVES
+    stay = rows[~drop]
+    m.attention[stay] = a[~drop] * k[~drop] / (k[~drop] + 1.0)
+
+
+def _own_groups(state: State, day: int) -> None:
+    if not state.p.own_groups_compete.all.any():
+        return
+    m = state.members
+    on = state.p.own_groups_compete.all[m.run]
+    new = np.flatnonzero(on & (m.join_day == day) & (m.status != GONE))
+    if new.size == 0:
+        return
+    rows = np.flatnonzero(on & (m.status == ACTIVE) & (m.join_day < day) &
+                          np.isin(m.person, m.person[new]))
+    if rows.size:
+        _compete(state, rows, Stream.OWN_DROP, day)
+
+
+def _rival(state: State, plan: DayPlan, day: int) -> None:
     if not plan.rival.any():
         return
-    m, p, s = state.members, state.p, state.run_keys
+    m, s = state.members, state.run_keys
     rows = np.flatnonzero((m.status == ACTIVE) & ~m.rivaled & (plan.rival[m.group] > 0))
     if rows.size == 0:
         return
     run, key = m.run[rows], m.key[rows]
     drawn = uniform(s, run, key, Stream.RIVAL_DRAWN, day) < plan.rival[m.group[rows]]
-    rows, run, key = rows[drawn], run[drawn], key[drawn]
+    rows = rows[drawn]
     m.rivaled[rows] = True
-    k = np.broadcast_to(p.groups_active[run], run.shape).astype(np.float64)
-    a = m.attention[rows]
-    drop = uniform(s, run, key, Stream.RIVAL_DROP, day) < drop_chance(a, k)
-    leavers = rows[drop & (m.remove[rows] == 0)]
-    m.remove[leavers] = LEAVES
-    stay = rows[~drop]
-    m.attention[stay] = a[~drop] * k[~drop] / (k[~drop] + 1.0)
+    _compete(state, rows, Stream.RIVAL_DROP, day)
