@@ -124,3 +124,25 @@ def test_own_groups_for_new_people_do_not_compete(own):
     base = run_arms({"x": {**OWN, "overlap": 0.0}}, R, 60)[0]
     assert np.array_equal(runs.loc[runs.arm == "compete_new_people", "members_final"].to_numpy(),
                           base["members_final"].to_numpy())
+
+
+def test_a_rival_run_is_the_same_alone_and_inside_any_batch():
+    """The rule draws by address: a run with a rival, or with competing groups, gives the same
+    numbers alone and inside a batch of other runs, in any order."""
+    import pandas as pd
+
+    from sim import run_batch
+
+    sets = [{"rival_reach": 0.05, "rival_start": 5.0, "group_size": 60},
+            {**OWN, "group_size": 60, "launch_interval": 5, "own_groups_compete": True},
+            {"group_size": 60}]
+    seeds = [7, 8, 9]
+    batch = run_batch(sets, seeds, 30)
+    for i in range(2):
+        alone = run_batch([sets[i]], [seeds[i]], 30).drop(columns="run")
+        mine = batch[batch.run == i].drop(columns="run").reset_index(drop=True)
+        pd.testing.assert_frame_equal(alone, mine, check_exact=True)
+    flipped = run_batch(sets[::-1], seeds[::-1], 30)
+    flipped["run"] = 2 - flipped["run"]
+    flipped = flipped.sort_values(["run", "day"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(batch, flipped, check_exact=True)
