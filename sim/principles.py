@@ -135,7 +135,8 @@ PRINCIPLES: dict[str, Principle] = {
                      "conflict' over something they share (men and women, the two parties of a "
                      "deal, supply and demand), gives a community strong attraction and "
                      "cohesion (强大的吸引力和凝聚力), and opens the door to selling.", "004",
-                     "seeds/004 (the section on the three similarities, after 三合一) states the "
+                     "seeds/004 (section 社群的活跃和收入都遵循一个基本原则, after the three "
+                     "similarities of place, age and interest) states the "
                      "claim and its examples in one sentence, and adds that two marathon runners "
                      "of similar strength who never met easily help each other; it says nothing "
                      "of how opposites bind (who talks to, answers, befriends or stays for whom), "

@@ -1,8 +1,9 @@
 """Phase 6b, a rival group (P27): a group run by someone else draws the operator's members away.
 
-People are active in only ``k = groups_active`` small groups (4-6, seeds/004 section 优秀社群的三个
-标准). While a rival is on (sim/levers/rival.py), each active member who has not met it yet is drawn
-into it with the daily chance ``rival_reach``. Joining it makes ``k + 1`` groups, one too many:
+People are active in only ``k = groups_active`` small groups (4-6, seeds/004 section
+海量用户和收入从哪里来?). While a rival is on (sim/levers/rival.py), each active member who has
+not met it yet is drawn into it with the daily chance ``rival_reach``. Joining it makes ``k + 1``
+groups, one too many:
 
     drop  = min(1, 2 (1 - a) / (k + 1))     the operator's group is the one dropped: they leave
     else    a <- a k / (k + 1)              they stay, their attention spread one group thinner
