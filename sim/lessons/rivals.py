@@ -56,7 +56,12 @@ def analyze(d: Runs) -> Analysis:
         f"talk changes by {n.estimates['messages_rival_share'].text('+.1f', 100, '%')}, far "
         "less than the membership: a head count overstates what a rival costs.",
     ]
-    return Analysis(lost, f"members at day {d.days}, rival - no rival", checks, finding, n)
+    notes = ["Assumptions: the rival's reach (2% a day) is ours, no article gives one; and the "
+             "group a member drops is likelier the one whose attention has faded (2(1 - a)/(k + "
+             "1)). The third check rests on that second assumption: it is what lets attention, "
+             "and so content, protect a group."]
+    return Analysis(lost, f"members at day {d.days}, rival - no rival", checks, finding, n,
+                    notes)
 
 
 def plot(d: Runs, a: Analysis) -> go.Figure:
