@@ -415,6 +415,11 @@ class Params(BaseModel):
                            "(用户活跃在4-6个小群体中: people are active in 4-6 small groups)",
                            "groups a person is active in; one drawn into a rival must drop one "
                            "of them, or spread attention one group thinner", "rival")
+    rival_drop_attention: float = P(1.0, "weight", 0, 1,
+                                    "assumption: no article says which group people drop",
+                                    "how much a member's attention decides whether the group is "
+                                    "the one dropped for a rival: 1 = the chance is 2(1 - a)/(k + "
+                                    "1), 0 = one of the k + 1 groups at random", "rival")
     rival_start: float = start("rival")
     rival_end: float = end("rival")
     own_groups_compete: bool = P(False, "switch", None, None,

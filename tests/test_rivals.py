@@ -146,3 +146,16 @@ def test_a_rival_run_is_the_same_alone_and_inside_any_batch():
     flipped["run"] = 2 - flipped["run"]
     flipped = flipped.sort_values(["run", "day"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(batch, flipped, check_exact=True)
+
+
+def test_the_drop_rule_s_attention_weight_is_used():
+    """rival_drop_attention = 0 drops a group at random (1/(k + 1) whatever the attention); in
+    the engine the default weight 1 takes more members, since attention has mostly faded below
+    0.5 by the time the rival comes (a rule that ignored the weight would give equal numbers)."""
+    k = np.full(3, 5.0)
+    assert np.allclose(drop_chance(np.array([0.0, 0.5, 1.0]), k, 0.0), 1 / 6)
+    arms = {"w1": {"rival_reach": 0.03, "rival_start": START},
+            "w0": {"rival_reach": 0.03, "rival_start": START, "rival_drop_attention": 0.0}}
+    runs, _, _ = run_arms(arms, R, DAYS)
+    d = paired_diff(runs, "w0", "w1", "members_final")
+    assert d.mean() > 0

@@ -59,7 +59,8 @@ def analyze(d: Runs) -> Analysis:
     notes = ["Assumptions: the rival's reach (2% a day) is ours, no article gives one; and the "
              "group a member drops is likelier the one whose attention has faded (2(1 - a)/(k + "
              "1)). The third check rests on that second assumption: it is what lets attention, "
-             "and so content, protect a group."]
+             "and so content, protect a group. --set rival_drop_attention=0 makes people drop "
+             "one of their groups at random instead."]
     return Analysis(lost, f"members at day {d.days}, rival - no rival", checks, finding, n,
                     notes)
 
@@ -77,5 +78,6 @@ LESSON = Lesson(
           "competes with every other group its members sit in: a rival group takes attention "
           "and members, and a group that keeps giving its members something holds them.",
     arms=ARMS, reference=REF, treatment=RIVAL, analyze=analyze, plot=plot,
-    try_next=("groups_active=4", "members active in only 4 groups: does the rival take more?"),
+    try_next=("rival_drop_attention=0", "people drop one of their groups at random, "
+              "whatever their attention: can knowledge posts still defend the group?"),
     days=120, replicates=40)

@@ -10,14 +10,17 @@ groups, one too many:
 
 with ``a`` their attention to the operator's group today. At a middling attention (0.5) each of
 the ``k + 1`` groups is equally likely to go (1 / (k + 1)); a group that holds its members'
-attention (content, a responsive owner, habit) is dropped less often. A member meets the rival
-once. Leaving is requested here and applied at the end of the day (phases/leaving.py), so it
-counts as churn. With ``rival_reach = 0`` (the default) nothing here runs or draws.
+attention (content, a responsive owner, habit) is dropped less often. That is an assumption:
+``rival_drop_attention`` = w blends it with a drop at random, ``((1 - w) + w 2 (1 - a)) / (k + 1)``
+(w = 1, the default, is the rule above; w = 0 drops one of the ``k + 1`` groups at random). A
+member meets the rival once. Leaving is requested here and applied at the end of the day
+(phases/leaving.py), so it counts as churn. With ``rival_reach = 0`` (the default) nothing here
+runs or draws.
 
 The operator's own groups compete the same way when ``own_groups_compete`` is on: a person who
 joins one of them today while active in an older one (invitations overlap, ``overlap``) has one
-group too many, and the older membership meets the same rule (dropped with chance
-``2 (1 - a) / (k + 1)``, else attended ``k / (k + 1)`` as much), once for each day they join.
+group too many, and the older membership meets the same rule (dropped with the chance above,
+else attended ``k / (k + 1)`` as much), once for each day they join.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ from sim.rng import Stream, uniform
 from sim.state import ACTIVE, GONE, LEAVES, State
 
 
-def drop_chance(attention: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Chance that a member drawn into the rival drops the operator's group for it."""
-    return np.minimum(1.0, 2.0 * (1.0 - attention) / (k + 1.0))
+def drop_chance(attention: np.ndarray, k: np.ndarray, weight=1.0) -> np.ndarray:
+    """Chance that a member drawn into the rival drops the operator's group for it: with
+    ``weight`` w (``rival_drop_attention``), ``min(1, ((1 - w) + w 2 (1 - a)) / (k + 1))``."""
+    return np.minimum(1.0, ((1.0 - weight) + weight * 2.0 * (1.0 - attention)) / (k + 1.0))
 
 
 def step(state: State, plan: DayPlan, day: int) -> None:
@@ -47,7 +51,8 @@ def _compete(state: State, rows: np.ndarray, stream: int, day: int) -> None:
     run, key = m.run[rows], m.key[rows]
     k = np.broadcast_to(state.p.groups_active[run], run.shape).astype(np.float64)
     a = m.attention[rows]
-    drop = uniform(s, run, key, stream, day) < drop_chance(a, k)
+    w = state.p.rival_drop_attention[run]
+    drop = uniform(s, run, key, stream, day) < drop_chance(a, k, w)
     leavers = rows[drop & (m.remove[rows] == 0)]
     m.remove[leavers] = LEAVES
     stay = rows[~drop]

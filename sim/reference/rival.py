@@ -3,7 +3,8 @@
 People are active in only ``k = groups_active`` groups (seeds/004: 4-6). While the rival is on,
 each active member who has not met it yet is drawn in with chance ``rival_reach`` a day. Then one
 of their ``k + 1`` groups must go: the operator's, with chance ``min(1, 2 (1 - a) / (k + 1))``
-(``a`` their attention here), and they leave at the end of the day; otherwise they stay and their
+(``a`` their attention here; with ``w = rival_drop_attention``, ``((1 - w) + w 2 (1 - a)) /
+(k + 1)``), and they leave at the end of the day; otherwise they stay and their
 attention is spread one group thinner, ``a <- a k / (k + 1)``. Each member meets the rival once.
 
 With ``own_groups_compete`` the operator's own groups do the same to each other: a person who
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 
 def compete(model: ReferenceModel, m: Member) -> None:
     """One group too many for member ``m``: drop this one, or attend it less."""
-    k = model.p.groups_active
-    if model.rng.random() < min(1.0, 2.0 * (1.0 - m.attention) / (k + 1)):
+    k, w = model.p.groups_active, model.p.rival_drop_attention
+    if model.rng.random() < min(1.0, ((1.0 - w) + w * 2.0 * (1.0 - m.attention)) / (k + 1)):
         if m.remove is None:
             m.remove = "leaves"
     else:
