@@ -12,6 +12,7 @@ One day, in this order (each phase reads the state left by the one before):
   4. ties        members who talked, or met at an event, may form ties
   5. trust       spam, fights, selling too often, exposed shills, events and ties move trust
   6. attention   novelty fades; content and red packets renew attention
+  6b. rival      a rival group draws members away: some leave, the rest attend less (P27)
   7. leaving     members mute or ask to leave; moderators kick spammers
  7b. poaching    poachers pull members into their own groups; moderation catches them (P24)
   8. payment     sales on commercial posts
@@ -38,13 +39,14 @@ from sim.phases import (
     posting,
     private_domain,
     replies,
+    rival,
     ties,
     trust,
 )
 from sim.state import State
 
 PHASES = (joining, private_domain, posting, checkin_removal, replies, ties, trust, attention,
-          leaving, poaching, payment)
+          rival, leaving, poaching, payment)
 
 
 def new_state(params: list[Params], seeds: np.ndarray) -> State:

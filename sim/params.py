@@ -513,6 +513,31 @@ class Params(BaseModel):
         "which friends get the one-to-one chats: all, or one class only", "private")
     private_start: float = start("private")
     private_end: float = end("private")
+    # -- a rival group competing for the same members (P27) --------------------------------------
+    rival_reach: float = P(0.0, "1/day", 0, 1,
+                           "P27; seeds/004 section 海量用户和收入从哪里来? (people are active in "
+                           "4-6 groups, so groups compete); the rate is an assumption: no "
+                           "article gives one",
+                           "daily chance that an active member of the operator's groups is drawn "
+                           "into a rival group (0 = no rival)", "rival")
+    groups_active: int = P(5, "groups", 1, 50,
+                           "P12, P27; seeds/004 section 海量用户和收入从哪里来? "
+                           "(用户活跃在4-6个小群体中: people are active in 4-6 small groups)",
+                           "groups a person is active in; one drawn into a rival must drop one "
+                           "of them, or spread attention one group thinner", "rival")
+    rival_drop_attention: float = P(1.0, "weight", 0, 1,
+                                    "assumption: no article says which group people drop",
+                                    "how much a member's attention decides whether the group is "
+                                    "the one dropped for a rival: 1 = the chance is 2(1 - a)/(k + "
+                                    "1), 0 = one of the k + 1 groups at random", "rival")
+    rival_start: float = start("rival")
+    rival_end: float = end("rival")
+    own_groups_compete: bool = P(False, "switch", None, None,
+                                 "P12, P27; seeds/004 section 海量用户和收入从哪里来? (people are "
+                                 "active in 4-6 groups); off by default",
+                                 "the operator's own groups compete like a rival: a member who "
+                                 "joins another of them drops this one or attends it less",
+                                 "rival")
 
     @model_validator(mode="before")
     @classmethod

@@ -131,9 +131,26 @@ PRINCIPLES: dict[str, Principle] = {
                      "A group can require every member to check in daily (e.g. write two hundred "
                      "characters) and remove whoever does not; the lively chat group becomes an "
                      "orderly check-in group.", "003"),
-    "P27": Principle("Competition between groups for the same members", "", "004",
-                     "not modelled yet"),
-    "P28": Principle("A pair of opposites binds a group (对立)", "", "", "not modelled yet"),
+    "P27": Principle("Competition between groups for the same members",
+                     "People are active in only 4-6 small groups (用户活跃在4-6个小群体中), so "
+                     "every group competes for its members' attention with the others they sit "
+                     "in: a rival group that reaches them takes attention, and some members.",
+                     "004"),
+    "P28": Principle("A pair of opposites binds a group (对立)",
+                     "Besides similarity (P14), a pair of opposites, two sides in 'harmonious "
+                     "conflict' over something they share (men and women, the two parties of a "
+                     "deal, supply and demand), gives a community strong attraction and "
+                     "cohesion (强大的吸引力和凝聚力), and opens the door to selling.", "004",
+                     "seeds/004 (section 社群的活跃和收入都遵循一个基本原则, after the three "
+                     "similarities of place, age and interest) states the "
+                     "claim and its examples in one sentence, and adds that two marathon runners "
+                     "of similar strength who never met easily help each other; it says nothing "
+                     "of how opposites bind (who talks to, answers, befriends or stays for whom), "
+                     "how strongly, or with what result in any group, and no other article "
+                     "(seeds/000-003) mentions 对立 (seeds/000's one 對手 is a business "
+                     "competitor). The model's members have no "
+                     "side; a rule for it would be invented, not read from the articles, so "
+                     "P28 is not modelled"),
     "P29": Principle("The quality of the recruitment channel (渠道)",
                      "Traffic is not enough; precise traffic is what operators lack. Without a "
                      "bar, whoever sees the group comes to watch, and the users who come are "

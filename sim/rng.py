@@ -173,6 +173,10 @@ class Stream:
     PRIVATE_FRIEND = 111  # a joiner adds the operator as a friend
     PRIVATE_REINVITE = 112  # a friend who left comes back
     PRIVATE_PICK = 113  # which friends get today's one-to-one chats
+    # a rival group (P27)
+    RIVAL_DRAWN = 91  # a member is drawn into the rival today
+    RIVAL_DROP = 92  # ... and drops the operator's group for it
+    OWN_DROP = 93  # a member who joined another of the operator's groups drops this one
 
     @classmethod
     def second(cls, stream: int) -> int:

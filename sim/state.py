@@ -174,7 +174,7 @@ class State:
                              seen_until=np.int64, degree=np.int64, leader=np.bool_,
                              calmed=np.bool_, remove=np.int8, retired=np.bool_,
                              checked_in=np.int64,  # day + 1 of the last check-in (P26)
-                             first_post=np.int64,
+                             first_post=np.int64, rivaled=np.bool_,
                              last_post=np.int64)  # day + 1 of the first and last post, 0 = never
                              # (kept only when members are recorded: sim/records.py)
         self.invites = Table(run=np.int64, group=np.int64, key=np.uint64, person_key=np.uint64,

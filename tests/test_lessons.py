@@ -49,6 +49,8 @@ EXPECTED = {
     "endorsement": (PARTLY, +1),
     "private_domain": (PARTLY, +1),
     "know_members": (PARTLY, +1),
+    "rivals": (SUPPORTED, -1),
+    "own_groups": (SUPPORTED, -1),
 }
 # Disjoint blocks (no lesson runs 1000 replicates): block 0 is what `commsim lesson` prints.
 BLOCKS = (0, 1000, 2000)

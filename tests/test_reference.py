@@ -89,6 +89,9 @@ CONFIGS: dict[str, dict] = {
                        "commercial_every": 7},
     "private_target_a": {"friend_share": 1.0, "private_chats": 5, "private_target": "A",
                          "commercial_every": 3},
+    "rival": {"rival_reach": 0.04, "rival_start": 10.0, "groups_active": 3},
+    "own_groups": {"n_groups": 2, "overlap": 0.8, "launch_interval": 10, "groups_active": 2,
+                   "own_groups_compete": True},
 }
 AT = {"messages": (5, 30, 59), "members": (10, 59), "ever_spoken_share": (14, 59),
       "mean_trust": (30, 59), "active_members": (30,), "muted": (59,), "churned": (59,),

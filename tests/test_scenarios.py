@@ -104,6 +104,8 @@ CHECKS = {
     and mean(t, "endorsement", "cost") == 50.0 * DAYS,  # the backing's price, 50 yuan a day
     "private_domain": lambda t: mean(t, "private_domain", "cost") > 0
     and mean(t, "private_domain", "mean_trust_final") > mean(t, "baseline", "mean_trust_final"),
+    "rival_group": lambda t: mean(t, "rival_group", "members_final")
+    < mean(t, "baseline", "members_final") and mean(t, "rival_group", "cost") == 0,
 }
 
 

@@ -17,6 +17,7 @@ from sim.lessons import (
     know_members,
     know_trust_interact,
     moderation,
+    own_groups,
     owner,
     playbook_limits,
     poaching,
@@ -25,6 +26,7 @@ from sim.lessons import (
     red_packets,
     referral,
     rituals,
+    rivals,
     shills,
     silence_law,
     similarity,
@@ -39,7 +41,7 @@ LESSONS: dict[str, Lesson] = {m.LESSON.name: m.LESSON for m in (
     silence_law, shills, owner, survey_split, content, thresholds, moderation, group_size,
     know_trust_interact, similarity, commercial_cadence, rituals, red_packets, referral,
     campaign, profit, playbook_limits, poaching, group_mute, checkin_removal, channel, endorsement,
-    private_domain, know_members,
+    private_domain, know_members, rivals, own_groups,
 )}
 
 __all__ = ["LESSONS", "Estimate", "Lesson", "LessonResult", "get_lesson", "interval",

@@ -16,6 +16,7 @@ from sim.levers.private_domain import PrivateDomain
 from sim.levers.recruitment import Recruitment
 from sim.levers.red_packets import RedPackets
 from sim.levers.referral import Referral
+from sim.levers.rival import Rival
 from sim.levers.shills import Shills
 from sim.levers.size_cap import SizeCap
 from sim.levers.threshold import Threshold
@@ -23,6 +24,6 @@ from sim.levers.threshold import Threshold
 LEVERS: tuple[Lever, ...] = (Threshold(), Recruitment(), Referral(), SizeCap(), Shills(),
                              Content(), Checkin(), Commercial(), Moderation(), Owner(),
                              RedPackets(), Events(), Leaders(), GroupMute(),
-                             Channel(), Endorsement(), PrivateDomain())
+                             Channel(), Endorsement(), PrivateDomain(), Rival())
 
 __all__ = ["LEVERS", "DayPlan", "Lever"]

@@ -38,6 +38,7 @@ class DayPlan:
     mute_share: np.ndarray = field(init=False)  # share of talk a group-wide mute stops today
     recruit_broad: np.ndarray = field(init=False)  # share of recruits by a broad channel
     endorsed: np.ndarray = field(init=False)  # the owner is endorsed today (bool, P30)
+    rival: np.ndarray = field(init=False)  # daily chance a member is drawn into a rival group
     # per run
     fee: np.ndarray = field(init=False)  # entry fee for today's joiners, yuan
     effort: np.ndarray = field(init=False)  # effort test strength for today's joiners

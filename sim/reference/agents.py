@@ -97,6 +97,7 @@ class Member(mesa.Agent):
         self.remove: str | None = None  # "leaves" or "kicked", applied at the end of the day
         self.attended = False  # at an offline event today
         self.checked_in = -1  # the day of the last check-in (P26)
+        self.rivaled = False  # met the rival group (P27)
 
     @property
     def kind(self) -> str:

@@ -11,6 +11,7 @@ One ``step()`` is one day, in the engine's order (docs/ODD.md, section 3):
     4. ties         conversation and events make ties            (ties.py)
     5. trust        fights, ads, selling, shills, events, ties   (trust.py)
     6. attention    fading and renewal; red packets wake         (attention.py)
+    6b. rival       a rival group draws members away (P27)       (rival.py)
     7. leaving      muting, leaving, kicks requested             (leaving.py)
    7b. poaching     poachers pull members away; moderation       (poaching.py)
     8. payment      sales on commercial posts                    (payment.py)
@@ -46,11 +47,12 @@ from sim.reference import (
     trust,
 )
 from sim.reference import constants as K
+from sim.reference import rival as rival  # P27 (a line of its own: fewer merge conflicts)
 from sim.reference.agents import GONE, MUTED, Group, Member, Person
 from sim.reference.operator import Operator, Plan
 
-PHASES = (joining, private_domain, posting, replies, ties, trust, attention, leaving, poaching,
-          payment)
+PHASES = (joining, private_domain, posting, replies, ties, trust, attention, rival, leaving,
+          poaching, payment)
 
 
 class ReferenceModel(mesa.Model):

@@ -48,6 +48,7 @@ class GroupPlan:
     endorsed: bool = False  # the owner is endorsed today (P30)
     friend_share: float = 0.0  # chance a joiner adds the operator as a friend (P11)
     private_chats: int = 0  # one-to-one chats with friends today (P11, P10)
+    rival: float = 0.0  # daily chance a member is drawn into a rival group (P27)
 
 
 @dataclass
@@ -192,3 +193,7 @@ class Operator(mesa.Agent):
                 plan.of(g).private_chats = p.private_chats
             plan.reinvite = p.reinvite_every > 0 and \
                 self.due("private", p.friend_share, p.reinvite_every)
+        # a rival group (P27): someone else's, so no cost; the members' rule is in rival.py
+        if self.on("rival", p.rival_reach):
+            for g in open_groups:
+                plan.of(g).rival = p.rival_reach
