@@ -402,6 +402,14 @@ class Params(BaseModel):
     class_d: float = P(0.02, "multiplier", 0, 1, "P10 (ABCD classes); assumption",
                        "buying chance of a D-class member (neither able nor willing), relative to "
                        "A", "payment")
+    repurchase: float = P(0.0, "multiplier", 0, 10,
+                          "P22; seeds/000 reply 4 (從相識,相知,信任,成交,口碑傳播,到裂變,復購; "
+                          "將一次成交變成長期鎖定); assumption",
+                          "buying chance of someone who bought before, relative to a first "
+                          "purchase (0 = a person buys once)", "payment")
+    repurchase_gap: int = P(30, "days", 1, 365, "P22; assumption (a product used up in about a "
+                            "month)", "days after a purchase before the buyer can buy again",
+                            "payment")
 
     @model_validator(mode="before")
     @classmethod

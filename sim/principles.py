@@ -117,8 +117,11 @@ PRINCIPLES: dict[str, Principle] = {
                      "talk. Involve users in the product, give them an identity, let everyone "
                      "help each other.", "000, 004"),
     # P22-P30: in the articles but not in the project's digest (domain.md); numbered here.
-    "P22": Principle("Repeat purchase and the funnel (复购)", "", "",
-                     "not modelled yet"),
+    "P22": Principle("Repeat purchase and the funnel (复购)",
+                     "Groups exist to raise repeat purchase: lead people from meeting to trust, a "
+                     "first sale, word of mouth, referral and buying again, so that one sale "
+                     "becomes a long-term customer; stickiness is what makes them come back.",
+                     "000"),
     "P23": Principle("Serve before you sell (先服务后索取)", "", "", "not modelled yet"),
     "P24": Principle("Poaching: private friending and splinter groups (私加好友、私拉小群)", "",
                      "002", "not modelled yet"),

@@ -161,7 +161,8 @@ class State:
         self.people = Table(run=np.int64, key=np.uint64, activity=np.float64, type=np.int8,
                             able=np.bool_, willing=np.bool_, wtp=np.float64, city=np.int64,
                             cohort=np.int64, interest=np.float64, trust=np.float64,
-                            messages=np.int64, converted=np.bool_)
+                            messages=np.int64, converted=np.bool_,
+                            bought=np.int64)  # day + 1 of the last purchase, 0 = never
         self.members = Table(run=np.int64, group=np.int64, person=np.int64, key=np.uint64,
                              kind=np.int8, activity=np.float64, quiet_planted=np.float64,
                              fit=np.float64, trust=np.float64, attention=np.float64,

@@ -92,6 +92,9 @@ CHECKS = {
     and mean(t, "campaign_p19", "members_final") > 10 * 100,
     "playbook": lambda t: mean(t, "playbook", "ever_spoken_share_d14")
     > mean(t, "baseline", "ever_spoken_share_d14"),
+    # within 30 days no buyer is due again (a 30-day gap): one price per buyer, and sales happen
+    "repeat_purchase": lambda t: mean(t, "repeat_purchase", "revenue")
+    == 199.0 * mean(t, "repeat_purchase", "conversions") > 0,
 }
 
 

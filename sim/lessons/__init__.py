@@ -17,6 +17,7 @@ from sim.lessons import (
     profit,
     red_packets,
     referral,
+    repeat_purchase,
     rituals,
     shills,
     silence_law,
@@ -31,7 +32,7 @@ from sim.lessons.runner import get_lesson, run_lesson
 LESSONS: dict[str, Lesson] = {m.LESSON.name: m.LESSON for m in (
     silence_law, shills, owner, survey_split, content, thresholds, moderation, group_size,
     know_trust_interact, similarity, commercial_cadence, rituals, red_packets, referral,
-    campaign, profit, playbook_limits,
+    campaign, profit, playbook_limits, repeat_purchase,
 )}
 
 __all__ = ["LESSONS", "Estimate", "Lesson", "LessonResult", "get_lesson", "interval",

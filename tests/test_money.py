@@ -1,0 +1,72 @@
+"""The money rules: repeat purchase (P22, phases/payment.py) against the one-sale-per-person rule,
+and the accounting the money lessons rely on (repeat sales = revenue / price - buyers in a free
+group)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.params import resolve
+from tests.conftest import run_arms
+
+R = 12
+DAYS = 120
+WORLD = {"content_every": 3, "commercial_every": 3}  # a live group with frequent sales
+ARMS = {
+    "once": {**WORLD},
+    "again": {**WORLD, "repurchase": 3.0, "repurchase_gap": 14},
+    "keen": {**WORLD, "repurchase": 10.0, "repurchase_gap": 14},
+    "slow": {**WORLD, "repurchase": 10.0, "repurchase_gap": 60},
+    "never_due": {**WORLD, "repurchase": 10.0, "repurchase_gap": DAYS + 1},
+}
+PRICE = resolve({}).product_price
+
+
+@pytest.fixture(scope="module")
+def arms():
+    runs, _, _ = run_arms(ARMS, R, DAYS)
+    return runs
+
+
+def col(runs, arm, name):
+    return runs.loc[runs.arm == arm, name].to_numpy(dtype=float)
+
+
+def repeat_sales(runs, arm):
+    return col(runs, arm, "revenue") / PRICE - col(runs, arm, "conversions")
+
+
+def test_repurchase_is_off_by_default():
+    assert resolve({}).repurchase == 0
+
+
+def test_without_repurchase_a_person_buys_once(arms):
+    """Revenue is exactly one price per buyer when buyers may not buy again."""
+    assert np.all(repeat_sales(arms, "once") == 0)
+    assert col(arms, "once", "conversions").sum() > 0
+
+
+def test_repeat_sales_leave_first_purchases_unchanged(arms, report):
+    """Past buyers draw from their own stream: the first buyers are the same people, seed by seed,
+    and every extra yuan is a repeat sale."""
+    report(f"repeat sales per run: {repeat_sales(arms, 'again').mean():.2f} (3x), "
+           f"{repeat_sales(arms, 'keen').mean():.2f} (10x)")
+    for arm in ("again", "keen", "slow", "never_due"):
+        assert np.array_equal(col(arms, arm, "conversions"), col(arms, "once", "conversions"))
+        assert np.all(repeat_sales(arms, arm) >= 0)
+    assert repeat_sales(arms, "again").sum() > 0
+
+
+def test_keener_buyers_buy_again_more_often(arms):
+    """The multiplier is used, in its direction: 10x gives more repeat sales than 3x."""
+    assert repeat_sales(arms, "keen").sum() > repeat_sales(arms, "again").sum()
+
+
+def test_the_gap_between_purchases_is_kept(arms):
+    """A buyer is not due again before ``repurchase_gap`` days: a gap longer than the run gives no
+    repeat sale at all, and a 60-day gap over 120 days allows at most one per buyer and fewer than
+    a 14-day gap."""
+    assert np.all(repeat_sales(arms, "never_due") == 0)
+    assert np.all(repeat_sales(arms, "slow") <= col(arms, "slow", "conversions"))
+    assert repeat_sales(arms, "slow").sum() < repeat_sales(arms, "keen").sum()
