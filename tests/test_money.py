@@ -1,6 +1,6 @@
 """The money rules: repeat purchase (P22, phases/payment.py) against the one-sale-per-person rule,
-and the accounting the money lessons rely on (repeat sales = revenue / price - buyers in a free
-group)."""
+the commercial posts' tolerance (P15, levers/commercial.py), and the accounting the money lessons
+rely on (repeat sales = revenue / price - buyers in a free group)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,10 @@ ARMS = {
     "keen": {**WORLD, "repurchase": 10.0, "repurchase_gap": 14},
     "slow": {**WORLD, "repurchase": 10.0, "repurchase_gap": 60},
     "never_due": {**WORLD, "repurchase": 10.0, "repurchase_gap": DAYS + 1},
+    "no_selling": {"content_every": 3},
+    "weekly_tolerated": {"content_every": 3, "commercial_every": 7, "commercial_tolerance": 7},
+    "weekly_annoying": {"content_every": 3, "commercial_every": 7, "commercial_tolerance": 8},
+    "every_8_tolerated": {"content_every": 3, "commercial_every": 8, "commercial_tolerance": 8},
 }
 PRICE = resolve({}).product_price
 
@@ -70,3 +74,18 @@ def test_the_gap_between_purchases_is_kept(arms):
     assert np.all(repeat_sales(arms, "never_due") == 0)
     assert np.all(repeat_sales(arms, "slow") <= col(arms, "slow", "conversions"))
     assert repeat_sales(arms, "slow").sum() < repeat_sales(arms, "keen").sum()
+
+
+def test_commercial_posts_annoy_only_when_closer_than_the_tolerance(arms, report):
+    """P15's tolerance (levers/commercial.py): weekly posts cost no member when members tolerate a
+    post every 7 days, cost members at a tolerance of 8, and posts every 8 days are free again at
+    8 (the rule is a cliff at the tolerance; the selling_tolerance lesson rests on it)."""
+    final = {a: col(arms, a, "members_final") for a in
+             ("no_selling", "weekly_tolerated", "weekly_annoying", "every_8_tolerated")}
+    report(f"members at day {DAYS} minus no selling: weekly at tolerance 7 "
+           f"{np.mean(final['weekly_tolerated'] - final['no_selling']):+.1f}, at 8 "
+           f"{np.mean(final['weekly_annoying'] - final['no_selling']):+.1f}")
+    assert np.array_equal(final["weekly_tolerated"], final["no_selling"])
+    assert np.array_equal(final["every_8_tolerated"], final["no_selling"])
+    assert np.all(final["weekly_annoying"] <= final["no_selling"])
+    assert np.mean(final["weekly_annoying"] - final["no_selling"]) < -1

@@ -95,6 +95,8 @@ CHECKS = {
     # within 30 days no buyer is due again (a 30-day gap): one price per buyer, and sales happen
     "repeat_purchase": lambda t: mean(t, "repeat_purchase", "revenue")
     == 199.0 * mean(t, "repeat_purchase", "conversions") > 0,
+    "commercial_weekly_strict": lambda t: mean(t, "commercial_weekly_strict", "members_final")
+    < mean(t, "commercial_weekly", "members_final") == mean(t, "baseline", "members_final"),
 }
 
 

@@ -19,6 +19,7 @@ from sim.lessons import (
     referral,
     repeat_purchase,
     rituals,
+    selling_tolerance,
     shills,
     silence_law,
     similarity,
@@ -33,6 +34,7 @@ LESSONS: dict[str, Lesson] = {m.LESSON.name: m.LESSON for m in (
     silence_law, shills, owner, survey_split, content, thresholds, moderation, group_size,
     know_trust_interact, similarity, commercial_cadence, rituals, red_packets, referral,
     campaign, profit, playbook_limits, repeat_purchase,
+    selling_tolerance,
 )}
 
 __all__ = ["LESSONS", "Estimate", "Lesson", "LessonResult", "get_lesson", "interval",
