@@ -122,7 +122,9 @@ PRINCIPLES: dict[str, Principle] = {
                      "first sale, word of mouth, referral and buying again, so that one sale "
                      "becomes a long-term customer; stickiness is what makes them come back.",
                      "000"),
-    "P23": Principle("Serve before you sell (先服务后索取)", "", "", "not modelled yet"),
+    "P23": Principle("Serve before you sell (先服务后索取)",
+                     "Start from members' real needs: give them service and content first and "
+                     "ask for money later, or the group's marketing fails.", "001"),
     "P24": Principle("Poaching: private friending and splinter groups (私加好友、私拉小群)", "",
                      "002", "not modelled yet"),
     "P25": Principle("Group-wide mute (禁言)", "", "002", "not modelled yet"),

@@ -89,3 +89,22 @@ def test_commercial_posts_annoy_only_when_closer_than_the_tolerance(arms, report
     assert np.array_equal(final["every_8_tolerated"], final["no_selling"])
     assert np.all(final["weekly_annoying"] <= final["no_selling"])
     assert np.mean(final["weekly_annoying"] - final["no_selling"]) < -1
+
+
+def test_serving_first_delays_every_sale_and_spares_members_only_from_harmful_selling():
+    """P23 (commercial_start): weekly posts from day 30 sell nothing before day 30 and, being
+    tolerated, leave the talk exactly as weekly posts from day 0 do; daily posts from day 30 leave
+    more members than daily posts from day 0 (the harm starts later)."""
+    serve = {"content_every": 3, "commercial_start": 30.0}
+    arms = {"weekly_now": {"content_every": 3, "commercial_every": 7},
+            "weekly_later": {**serve, "commercial_every": 7},
+            "daily_now": {"content_every": 3, "commercial_every": 1},
+            "daily_later": {**serve, "commercial_every": 1}}
+    runs, daily, _ = run_arms(arms, 10, 90)
+    early = daily[(daily.arm == "weekly_later") & (daily.day == 29)]
+    assert np.all(early.revenue == 0)
+    assert daily[(daily.arm == "weekly_now") & (daily.day == 29)].revenue.sum() > 0
+    assert np.array_equal(col(runs, "weekly_later", "total_messages"),
+                          col(runs, "weekly_now", "total_messages"))
+    assert (col(runs, "daily_later", "members_final").mean()
+            > col(runs, "daily_now", "members_final").mean())

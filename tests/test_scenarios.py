@@ -97,6 +97,9 @@ CHECKS = {
     == 199.0 * mean(t, "repeat_purchase", "conversions") > 0,
     "commercial_weekly_strict": lambda t: mean(t, "commercial_weekly_strict", "members_final")
     < mean(t, "commercial_weekly", "members_final") == mean(t, "baseline", "members_final"),
+    # the first post on day 30: the 30 days the test runs sell nothing
+    "serve_first": lambda t: mean(t, "serve_first", "revenue") == 0
+    and mean(t, "serve_first", "total_messages") > mean(t, "baseline", "total_messages"),
 }
 
 

@@ -20,6 +20,7 @@ from sim.lessons import (
     repeat_purchase,
     rituals,
     selling_tolerance,
+    serve_first,
     shills,
     silence_law,
     similarity,
@@ -34,7 +35,7 @@ LESSONS: dict[str, Lesson] = {m.LESSON.name: m.LESSON for m in (
     silence_law, shills, owner, survey_split, content, thresholds, moderation, group_size,
     know_trust_interact, similarity, commercial_cadence, rituals, red_packets, referral,
     campaign, profit, playbook_limits, repeat_purchase,
-    selling_tolerance,
+    selling_tolerance, serve_first,
 )}
 
 __all__ = ["LESSONS", "Estimate", "Lesson", "LessonResult", "get_lesson", "interval",

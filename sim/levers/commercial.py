@@ -3,6 +3,7 @@
 A commercial post gives members a chance to buy (phases/payment.py). One that comes sooner than
 ``commercial_tolerance`` days after the last annoys: trust falls and muting and leaving rise
 (phases/trust.py, phases/leaving.py). Posting costs nothing extra; its price is in members.
+``commercial_start`` > 0 serves first and sells later (P23, 先服务后索取).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sim.state import State
 
 
 class Commercial(Lever):
-    name, switch, principles = "commercial", "commercial_every", ("P15", "P20")
+    name, switch, principles = "commercial", "commercial_every", ("P15", "P20", "P23")
 
     def apply(self, state: State, plan: DayPlan, day: int) -> None:
         g, p = state.groups, state.p
