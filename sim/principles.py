@@ -50,10 +50,7 @@ PRINCIPLES: dict[str, Principle] = {
                     "(a daily digest, reading, questions and answers).", "000"),
     "P6": Principle("A purpose and a budget",
                     "Decide what the group is for, what it sells and what it may cost before "
-                    "building it: running groups costs more than people expect.", "000, 002",
-                    "every lever has a cost in yuan and the profit lesson (P20) weighs revenue "
-                    "against it, but there is no lesson on choosing a purpose: the model has one "
-                    "topic and one product"),
+                    "building it: running groups costs more than people expect.", "000, 002"),
     "P7": Principle("Entry thresholds (门槛)",
                     "The higher the bar to get in, the fewer members who drift, lurk or spam. A "
                     "fee is the best bar (a 99-yuan group holds together better than a 1-yuan "

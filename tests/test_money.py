@@ -108,3 +108,20 @@ def test_serving_first_delays_every_sale_and_spares_members_only_from_harmful_se
                           col(runs, "weekly_now", "total_messages"))
     assert (col(runs, "daily_later", "members_final").mean()
             > col(runs, "daily_now", "members_final").mean())
+
+
+def test_prices_scale_the_cost_and_leave_the_group_alone():
+    """P6 (the budget lesson's half-price check rests on this): doubling every price the operator
+    pays doubles the playbook's cost exactly and changes nothing else: not revenue, not talk."""
+    from sim.lessons.budget import ARMS, PLAYBOOK, WORLD
+
+    prices = ("shill_cost", "content_cost", "checkin_cost", "moderation_cost", "owner_cost",
+              "event_cost", "leader_cost", "red_packet_yuan", "referral_reward", "recruit_cost")
+    base = {**WORLD, **ARMS[PLAYBOOK], "red_packet_every": 7, "referral_rate": 0.02}
+    defaults = resolve(base)
+    double = {**base, **{k: 2 * getattr(defaults, k) for k in prices}}
+    runs, _, _ = run_arms({"base": base, "double": double}, 6, 90)
+    assert col(runs, "base", "cost").min() > 0
+    assert np.allclose(col(runs, "double", "cost"), 2 * col(runs, "base", "cost"))
+    for outcome in ("revenue", "total_messages", "members_final", "joined"):
+        assert np.array_equal(col(runs, "double", outcome), col(runs, "base", outcome)), outcome

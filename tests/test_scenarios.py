@@ -100,6 +100,9 @@ CHECKS = {
     # the first post on day 30: the 30 days the test runs sell nothing
     "serve_first": lambda t: mean(t, "serve_first", "revenue") == 0
     and mean(t, "serve_first", "total_messages") > mean(t, "baseline", "total_messages"),
+    # the only cost is the packets (5 in 30 days, 20 yuan each), and the same packets as alone
+    "budget_lean": lambda t: mean(t, "budget_lean", "cost") == mean(t, "red_packets", "cost")
+    == 5 * 20.0 and mean(t, "budget_lean", "revenue") > 0,
 }
 
 

@@ -6,6 +6,7 @@ model, the finding with intervals, and a verdict computed from the numbers.
 """
 
 from sim.lessons import (
+    budget,
     campaign,
     commercial_cadence,
     content,
@@ -35,7 +36,7 @@ LESSONS: dict[str, Lesson] = {m.LESSON.name: m.LESSON for m in (
     silence_law, shills, owner, survey_split, content, thresholds, moderation, group_size,
     know_trust_interact, similarity, commercial_cadence, rituals, red_packets, referral,
     campaign, profit, playbook_limits, repeat_purchase,
-    selling_tolerance, serve_first,
+    selling_tolerance, serve_first, budget,
 )}
 
 __all__ = ["LESSONS", "Estimate", "Lesson", "LessonResult", "get_lesson", "interval",
