@@ -64,6 +64,15 @@ def analyze(d: Runs) -> Analysis:
         f"The content's extra revenue grows by {both.text('+,.0f')} yuan when buyers come back, "
         f"yet against its cost it returns {pays.text('+.2f')} yuan per yuan.",
     ]
+    arm = REPEAT_KEPT
+    spoke = d.values(arm, "joined") * (1 - d.values(arm, "lurker_share"))
+    finding.append(
+        f"The funnel (從相識 ... 成交 ... 復購) of {arm}, per group over {d.days} days: "
+        f"{d.values(arm, 'invited').mean():,.0f} people invited, "
+        f"{d.values(arm, 'joined').mean():,.0f} joined, {spoke.mean():,.0f} ever spoke, "
+        f"{n[f'buyers_{arm}']:.1f} bought, {n[f'repeat_sales_{arm}']:.1f} sales to past "
+        "buyers. Word of mouth and referral (口碑傳播, 裂變) are the referral lever's (P18), "
+        "not in these arms.")
     notes = [f"repurchase = {times:g} and repurchase_gap = {gap} days are assumptions (the "
              "articles name repeat purchase as the aim but give no rate): try --set "
              "repurchase=10 or repurchase_gap=14."]
