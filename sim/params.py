@@ -288,6 +288,10 @@ class Params(BaseModel):
     commercial_tolerance: int = P(7, "days", 0, 365, "P15 (never every day)",
                                   "commercial posts closer together than this annoy members",
                                   "content")
+    commercial_serve_days: int = P(0, "days", 0, 365, "P23; seeds/001 section 3 (先服务后索取); "
+                                   "assumption", "a commercial post in a group's first this many "
+                                   "days annoys members whatever the cadence (0 = never)",
+                                   "content")
     commercial_start: float = start("commercial")
     commercial_end: float = end("commercial")
 

@@ -125,3 +125,22 @@ def test_prices_scale_the_cost_and_leave_the_group_alone():
     assert np.allclose(col(runs, "double", "cost"), 2 * col(runs, "base", "cost"))
     for outcome in ("revenue", "total_messages", "members_final", "joined"):
         assert np.array_equal(col(runs, "double", outcome), col(runs, "base", outcome)), outcome
+
+
+def test_posts_in_the_first_days_annoy_only_when_members_expect_service():
+    """P23's assumption (commercial_serve_days): weekly posts from day 0 cost members when members
+    expect 30 days of service, and none when they expect none; posts that start on day 30 are
+    untouched by it, run for run."""
+    arms = {"off": {"commercial_every": 7},
+            "expect": {"commercial_every": 7, "commercial_serve_days": 30},
+            "later_off": {"commercial_every": 7, "commercial_start": 30.0},
+            "later_expect": {"commercial_every": 7, "commercial_start": 30.0,
+                             "commercial_serve_days": 30},
+            "none": {}}
+    runs, _, _ = run_arms(arms, 10, 90)
+    final = {a: col(runs, a, "members_final") for a in arms}
+    assert np.array_equal(final["off"], final["none"])
+    assert final["expect"].mean() < final["off"].mean() - 0.5
+    assert np.array_equal(final["later_expect"], final["later_off"])
+    assert np.array_equal(col(runs, "later_expect", "total_messages"),
+                          col(runs, "later_off", "total_messages"))

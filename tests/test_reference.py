@@ -77,6 +77,7 @@ CONFIGS: dict[str, dict] = {
     "recruitment": {"recruit_per_day": 2.5},
     "two_groups": {"n_groups": 2, "overlap": 0.5, "launch_interval": 10},
     "repurchase": {"commercial_every": 3, "repurchase": 3.0, "repurchase_gap": 10},
+    "commercial_serve": {"commercial_every": 7, "commercial_serve_days": 30},
 }
 AT = {"messages": (5, 30, 59), "members": (10, 59), "ever_spoken_share": (14, 59),
       "mean_trust": (30, 59), "active_members": (30,), "muted": (59,), "churned": (59,),
