@@ -251,7 +251,8 @@ class Params(BaseModel):
                                "chance a planted question draws in a matched member", "shills")
     shill_exposure: float = P(0.002, "1/day", 0, 1, "P2 (risk of being found out)",
                               "daily chance each shill is exposed", "shills")
-    shill_cost: float = P(20.0, "yuan/day", 0, 100_000, "P6; assumption",
+    shill_cost: float = P(20.0, "yuan/day", 0, 100_000,
+                          "P6; seeds/000 reply 1 (月薪5k: 29 yuan an hour): 42 min",
                           "operator time per shill account a day", "shills")
     shill_expert_answer: float = P(0.4, "share", 0, 1, "P2; assumption",
                                    "share of questions one expert shill answers", "shills")
@@ -264,7 +265,8 @@ class Params(BaseModel):
     content_renewal: float = P(0.15, "share", 0, 1, "P5; assumption",
                                "share of lost attention a knowledge post restores (x fit)",
                                "content")
-    content_cost: float = P(30.0, "yuan/post", 0, 100_000, "P6; assumption",
+    content_cost: float = P(30.0, "yuan/post", 0, 100_000,
+                            "P6; seeds/000 reply 1 (月薪5k: 29 yuan an hour): 63 min",
                             "cost of writing one knowledge post", "content")
     content_start: float = start("content")
     content_end: float = end("content")
@@ -276,7 +278,8 @@ class Params(BaseModel):
                              "attention floor gained per check-in", "content")
     checkin_habit_max: float = P(0.3, "attention", 0, 1, "P16; assumption",
                                  "most attention floor a check-in habit can build", "content")
-    checkin_cost: float = P(10.0, "yuan/day", 0, 100_000, "P6; assumption",
+    checkin_cost: float = P(10.0, "yuan/day", 0, 100_000,
+                            "P6; seeds/000 reply 1 (月薪5k: 29 yuan an hour): 21 min",
                             "operator time to run the ritual a day", "content")
     checkin_start: float = start("checkin")
     checkin_end: float = end("checkin")
@@ -297,6 +300,10 @@ class Params(BaseModel):
     commercial_tolerance: int = P(7, "days", 0, 365, "P15 (never every day)",
                                   "commercial posts closer together than this annoy members",
                                   "content")
+    commercial_serve_days: int = P(0, "days", 0, 365, "P23; seeds/001 section 3 (先服务后索取); "
+                                   "assumption", "a commercial post in a group's first this many "
+                                   "days annoys members whatever the cadence (0 = never)",
+                                   "content")
     commercial_start: float = start("commercial")
     commercial_end: float = end("commercial")
 
@@ -309,7 +316,8 @@ class Params(BaseModel):
         "how troublemakers are handled", "moderation")
     private_talk_effect: float = P(0.7, "share", 0, 1, "P9; assumption",
                                    "cut in arguments after a private talk", "moderation")
-    moderation_cost: float = P(20.0, "yuan/day", 0, 100_000, "P6; assumption",
+    moderation_cost: float = P(20.0, "yuan/day", 0, 100_000,
+                               "P6; seeds/000 reply 1 (月薪5k: 29 yuan an hour): 42 min",
                                "moderator time a day per group", "moderation")
     moderation_start: float = start("moderation")
     moderation_end: float = end("moderation")
@@ -365,7 +373,8 @@ class Params(BaseModel):
     owner_depth: float = P(0.5, "0-1", 0, 1, "P3 (periodic discussion topics)",
                            "owner's depth: scales the effect of knowledge posts by 0.5 + depth",
                            "owner")
-    owner_cost: float = P(0.0, "yuan/day", 0, 100_000, "P6; assumption",
+    owner_cost: float = P(0.0, "yuan/day", 0, 100_000,
+                          "P6; seeds/000 reply 1 (月薪5k: 29 yuan an hour): 30 = 1 h",
                           "owner's time a day per group", "owner")
     owner_start: float = start("owner")
     owner_end: float = end("owner")
@@ -455,6 +464,14 @@ class Params(BaseModel):
     class_d: float = P(0.02, "multiplier", 0, 1, "P10 (ABCD classes); assumption",
                        "buying chance of a D-class member (neither able nor willing), relative to "
                        "A", "payment")
+    repurchase: float = P(0.0, "multiplier", 0, 10,
+                          "P22; seeds/000 reply 4 (從相識,相知,信任,成交,口碑傳播,到裂變,復購; "
+                          "將一次成交變成長期鎖定); assumption",
+                          "buying chance of someone who bought before, relative to a first "
+                          "purchase (0 = a person buys once)", "payment")
+    repurchase_gap: int = P(30, "days", 1, 365, "P22; assumption (a product used up in about a "
+                            "month)", "days after a purchase before the buyer can buy again",
+                            "payment")
 
     # -- the recruitment channel (P29) and the owner's endorsement (P30) -------------------------
     channel_broad: float = P(0.0, "share", 0, 1,

@@ -50,10 +50,7 @@ PRINCIPLES: dict[str, Principle] = {
                     "(a daily digest, reading, questions and answers).", "000"),
     "P6": Principle("A purpose and a budget",
                     "Decide what the group is for, what it sells and what it may cost before "
-                    "building it: running groups costs more than people expect.", "000, 002",
-                    "every lever has a cost in yuan and the profit lesson (P20) weighs revenue "
-                    "against it, but there is no lesson on choosing a purpose: the model has one "
-                    "topic and one product"),
+                    "building it: running groups costs more than people expect.", "000, 002"),
     "P7": Principle("Entry thresholds (门槛)",
                     "The higher the bar to get in, the fewer members who drift, lurk or spam. A "
                     "fee is the best bar (a 99-yuan group holds together better than a 1-yuan "
@@ -115,9 +112,14 @@ PRINCIPLES: dict[str, Principle] = {
                      "talk. Involve users in the product, give them an identity, let everyone "
                      "help each other.", "000, 004"),
     # P22-P30: in the articles but not in the project's digest (domain.md); numbered here.
-    "P22": Principle("Repeat purchase and the funnel (复购)", "", "",
-                     "not modelled yet"),
-    "P23": Principle("Serve before you sell (先服务后索取)", "", "", "not modelled yet"),
+    "P22": Principle("Repeat purchase and the funnel (复购)",
+                     "Groups exist to raise repeat purchase: lead people from meeting to trust, a "
+                     "first sale, word of mouth, referral and buying again, so that one sale "
+                     "becomes a long-term customer; stickiness is what makes them come back.",
+                     "000"),
+    "P23": Principle("Serve before you sell (先服务后索取)",
+                     "Start from members' real needs: give them service and content first and "
+                     "ask for money later, or the group's marketing fails.", "001"),
     "P24": Principle("Poaching: private friending and splinter groups (私加好友、私拉小群)",
                      "Among those who make trouble in a group are members who privately add "
                      "others as friends and pull them into small groups of their own; the "

@@ -158,6 +158,7 @@ class Stream:
     UNMUTE = 64
     # payment
     CONVERT = 70
+    REPURCHASE = 71  # a past buyer buying again (P22)
     # operator
     SPAM = 80
     LEADER = 81

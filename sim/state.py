@@ -164,7 +164,8 @@ class State:
                             cohort=np.int64, interest=np.float64, trust=np.float64,
                             messages=np.int64, converted=np.bool_,
                             friend=np.bool_,  # on the operator's friend list (P11)
-                            invited_to=np.int64)  # 1 + the group row last re-invited to
+                            invited_to=np.int64,  # 1 + the group row last re-invited to
+                            bought=np.int64)  # day + 1 of the last purchase, 0 = never
         self.members = Table(run=np.int64, group=np.int64, person=np.int64, key=np.uint64,
                              kind=np.int8, activity=np.float64, quiet_planted=np.float64,
                              fit=np.float64, trust=np.float64, attention=np.float64,

@@ -51,6 +51,10 @@ EXPECTED = {
     "know_members": (PARTLY, +1),
     "rivals": (SUPPORTED, -1),
     "own_groups": (SUPPORTED, -1),
+    "repeat_purchase": (PARTLY, +1),
+    "selling_tolerance": (NOT_SUPPORTED, -1),
+    "serve_first": (NOT_SUPPORTED, -1),
+    "budget": (SUPPORTED, -1),
 }
 # Disjoint blocks (no lesson runs 1000 replicates): block 0 is what `commsim lesson` prints.
 BLOCKS = (0, 1000, 2000)

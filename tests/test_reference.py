@@ -92,6 +92,8 @@ CONFIGS: dict[str, dict] = {
     "rival": {"rival_reach": 0.04, "rival_start": 10.0, "groups_active": 3},
     "own_groups": {"n_groups": 2, "overlap": 0.8, "launch_interval": 10, "groups_active": 2,
                    "own_groups_compete": True},
+    "repurchase": {"commercial_every": 3, "repurchase": 3.0, "repurchase_gap": 10},
+    "commercial_serve": {"commercial_every": 7, "commercial_serve_days": 30},
 }
 AT = {"messages": (5, 30, 59), "members": (10, 59), "ever_spoken_share": (14, 59),
       "mean_trust": (30, 59), "active_members": (30,), "muted": (59,), "churned": (59,),

@@ -106,6 +106,17 @@ CHECKS = {
     and mean(t, "private_domain", "mean_trust_final") > mean(t, "baseline", "mean_trust_final"),
     "rival_group": lambda t: mean(t, "rival_group", "members_final")
     < mean(t, "baseline", "members_final") and mean(t, "rival_group", "cost") == 0,
+    # within 30 days no buyer is due again (a 30-day gap): one price per buyer, and sales happen
+    "repeat_purchase": lambda t: mean(t, "repeat_purchase", "revenue")
+    == 199.0 * mean(t, "repeat_purchase", "conversions") > 0,
+    "commercial_weekly_strict": lambda t: mean(t, "commercial_weekly_strict", "members_final")
+    < mean(t, "commercial_weekly", "members_final") == mean(t, "baseline", "members_final"),
+    # the first post on day 30: the 30 days the test runs sell nothing
+    "serve_first": lambda t: mean(t, "serve_first", "revenue") == 0
+    and mean(t, "serve_first", "total_messages") > mean(t, "baseline", "total_messages"),
+    # the only cost is the packets (5 in 30 days, 20 yuan each), and the same packets as alone
+    "budget_lean": lambda t: mean(t, "budget_lean", "cost") == mean(t, "red_packets", "cost")
+    == 5 * 20.0 and mean(t, "budget_lean", "revenue") > 0,
 }
 
 

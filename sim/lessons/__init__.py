@@ -6,6 +6,7 @@ model, the finding with intervals, and a verdict computed from the numbers.
 """
 
 from sim.lessons import (
+    budget,
     campaign,
     channel,
     checkin_removal,
@@ -25,8 +26,11 @@ from sim.lessons import (
     profit,
     red_packets,
     referral,
+    repeat_purchase,
     rituals,
     rivals,
+    selling_tolerance,
+    serve_first,
     shills,
     silence_law,
     similarity,
@@ -42,6 +46,7 @@ LESSONS: dict[str, Lesson] = {m.LESSON.name: m.LESSON for m in (
     know_trust_interact, similarity, commercial_cadence, rituals, red_packets, referral,
     campaign, profit, playbook_limits, poaching, group_mute, checkin_removal, channel, endorsement,
     private_domain, know_members, rivals, own_groups,
+    repeat_purchase, selling_tolerance, serve_first, budget,
 )}
 
 __all__ = ["LESSONS", "Estimate", "Lesson", "LessonResult", "get_lesson", "interval",

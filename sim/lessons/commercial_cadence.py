@@ -48,7 +48,9 @@ def analyze(d: Runs) -> Analysis:
              f"closer together than {tolerance} days (commercial_tolerance = {tolerance}, a "
              f"guess: P15 says only 'never every day'). Weekly selling sits at that tolerance, so "
              f"here it costs the group nothing: the result depends on the tolerance (try --set "
-             f"commercial_tolerance=14), and it does not show that weekly ads are free."]
+             f"commercial_tolerance=14), and it does not show that weekly ads are free "
+             f"(`commsim lesson selling_tolerance` runs weekly selling at a tolerance of 14 "
+             f"days, against no selling)."]
     if revenue.above():
         notes.append(f"Where the model parts from the article: within {d.days} days "
                      f"selling {often} still earns more, because it sells to the group before "

@@ -57,6 +57,7 @@ class Person(mesa.Agent):
         self.trust = min(1.0, max(0.0, p.trust_init + p.trust_init_sd * rng.standard_normal()))
         self.messages = 0  # in all groups
         self.converted = False
+        self.bought = 0  # day + 1 of the last purchase, 0 = never (P22)
         self.joined_any = False
         # a poacher (P24): drawn only when there are any, so other runs draw as before
         self.poacher = p.share_poachers > 0 and self.type != SPAMMER and \

@@ -134,7 +134,8 @@ class Operator(mesa.Agent):
         if self.due("commercial", p.commercial_every, p.commercial_every):
             for g in open_groups:
                 plan.of(g).commercial = True
-                plan.of(g).annoying = p.commercial_every < p.commercial_tolerance
+                plan.of(g).annoying = (p.commercial_every < p.commercial_tolerance
+                                       or day - g.launch_day < p.commercial_serve_days)
         # moderation (P8, P9)
         if self.on("moderation", p.moderation):
             for g in open_groups:
