@@ -29,7 +29,7 @@ def lessons_command() -> None:
         claim = textwrap.shorten(lesson.claim, 64, placeholder="...")
         click.echo(f"{name:<20} {lesson.principle:<8} {lesson.title}")
         click.echo(f"{'':<29} {claim}")
-    click.echo("\nP1-P21: the practitioners' principles each lesson tests, in plain words with "
+    click.echo("\nP1-P30: the practitioners' principles each lesson tests, in plain words with "
                "their article, levers and scenarios: docs/principles.md")
 
 
