@@ -260,3 +260,13 @@ def uniforms(keys_of_runs: np.ndarray, run: np.ndarray, keys: np.ndarray,
     """``uniform`` for several streams at once: row s holds stream ``streams[s]``'s draws."""
     bases = np.stack([stream_base(keys_of_runs, s, day) for s in streams])
     return _uniforms(bases, np.asarray(run, dtype=np.int64), np.asarray(keys, dtype=np.uint64))
+
+
+@njit(cache=True, inline="always")
+def below(u, log_quiet):
+    """``u < -expm1(log_quiet)`` (a chance given by the log of its complement), bit for bit, with
+    the exponential skipped when ``u`` is above ``-log_quiet``: ``1 - exp(x) <= -x`` for every x,
+    and the margin covers expm1's rounding (under one unit in the last place)."""
+    if u >= -log_quiet * (1.0 + 1e-12):
+        return False
+    return u < -np.expm1(log_quiet)

@@ -12,7 +12,7 @@ import pytest
 from numba import njit
 
 from sim.params import info
-from sim.rng import Stream, draw, geometric0, run_keys, stream_base, uniform
+from sim.rng import Stream, below, draw, geometric0, run_keys, stream_base, uniform
 
 KEYS = np.arange(200_000, dtype=np.uint64)
 ONE_RUN = run_keys(np.array([12345], dtype=np.uint64))
@@ -120,3 +120,28 @@ def test_no_stream_number_is_made_by_arithmetic_outside_rng():
              for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if pattern.search(line)]
     assert not found, found
+
+
+def test_the_shortcut_chance_test_decides_exactly_as_the_exponential():
+    """below(u, x) is u < -expm1(x) for every u, also at and next to the boundary, where a
+    shortcut with too thin a margin would let a member post who should not (or the reverse)."""
+
+    @njit
+    def both(u, x):
+        out = np.empty((2, u.size), dtype=np.bool_)
+        for i in range(u.size):
+            out[0, i] = below(u[i], x[i])
+            out[1, i] = u[i] < -np.expm1(x[i])
+        return out
+
+    rng = np.random.default_rng(3)
+    x = -np.concatenate([rng.exponential(0.05, 50_000), rng.exponential(3.0, 50_000),
+                         [0.0, 1e-300, 1e-17, 1e-9, 0.5, 40.0, np.inf]])
+    edge = -np.expm1(x)
+    u = np.concatenate([rng.random(x.size), edge, np.nextafter(edge, 0.0),
+                        np.nextafter(edge, 1.0), -x, np.nextafter(-x, 0.0)])
+    x = np.tile(x, 6)
+    ok = np.isfinite(u) & (u >= 0.0) & (u < 1.0)
+    short, exact = both(u[ok], x[ok])
+    assert exact.any() and not exact.all()
+    assert np.array_equal(short, exact)
