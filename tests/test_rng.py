@@ -12,7 +12,19 @@ import pytest
 from numba import njit
 
 from sim.params import info
-from sim.rng import Stream, below, draw, geometric0, run_keys, stream_base, uniform
+from sim.rng import (
+    Stream,
+    _mix_array,
+    _uniform_array,
+    below,
+    draw,
+    geometric0,
+    key_of,
+    mix,
+    run_keys,
+    stream_base,
+    uniform,
+)
 
 KEYS = np.arange(200_000, dtype=np.uint64)
 ONE_RUN = run_keys(np.array([12345], dtype=np.uint64))
@@ -145,3 +157,22 @@ def test_the_shortcut_chance_test_decides_exactly_as_the_exponential():
     short, exact = both(u[ok], x[ok])
     assert exact.any() and not exact.all()
     assert np.array_equal(short, exact)
+
+
+def test_the_compiled_array_draws_equal_the_numpy_definition_bit_for_bit():
+    """uniform(), mix() and stream_base() take compiled passes for flat arrays; they give the
+    numpy definition's numbers exactly, for one run or many, on set-up day -1 and later."""
+    keys = np.arange(50_000, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    many = run_keys(np.arange(7, dtype=np.uint64) * np.uint64(2**40) + np.uint64(3))
+    run = np.arange(keys.size) % many.size
+    assert np.array_equal(mix(keys), _mix_array(keys))
+    for stream, day in ((1, -1), (30, 5), (2005, 179)):
+        offset = np.array([(stream << 24) + day + 1], dtype=np.uint64)
+        offset *= np.uint64(0xD1B54A32D192ED03)
+        for runs in (ONE_RUN, many):
+            base = stream_base(runs, stream, day)
+            assert np.array_equal(base, _mix_array(runs + offset))
+            rows = RUN[: keys.size] if runs.size == 1 else run
+            assert np.array_equal(uniform(runs, rows, keys, stream, day),
+                                  _uniform_array(base, rows, keys))
+    assert key_of(3, np.arange(4), 5).shape == (4,) and key_of(3, 4).shape == ()
