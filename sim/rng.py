@@ -77,8 +77,8 @@ def uniform(keys_of_runs: np.ndarray, run: np.ndarray, keys: np.ndarray, stream:
     base = stream_base(keys_of_runs, stream, day)
     keys = np.asarray(keys, dtype=np.uint64)
     if keys.ndim == 1:  # one compiled pass: draw() is _uniform_array bit for bit (tests/test_rng)
-        if base.size == 1:
-            return _draws_one(base[0], keys)
+        if base.size == 1:  # one run: every row takes its base, whatever ``run`` holds
+            return _draws(base, np.zeros(keys.size, dtype=np.int64), keys)
         run = np.asarray(run)
         if run.shape == keys.shape and run.dtype.kind in "iu":
             return _draws(base, run, keys)
@@ -299,14 +299,6 @@ def _draws(base, run, keys):
     out = np.empty(keys.size)
     for i in range(keys.size):
         out[i] = draw(base[run[i]], keys[i])
-    return out
-
-
-@njit(cache=True)
-def _draws_one(base, keys):
-    out = np.empty(keys.size)
-    for i in range(keys.size):
-        out[i] = draw(base, keys[i])
     return out
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numba import njit
 
 from sim.params import Params
 from sim.rng import key_of, run_keys
@@ -43,7 +44,21 @@ class Table:
         cols = self.__dict__.get("_cols")
         if cols is None or name not in cols:
             raise AttributeError(name)
-        return cols[name][: self.n]
+        view = cols[name][: self.n]
+        self.__dict__[name] = view  # found directly next time, until the rows change (_forget)
+        return view
+
+    def _forget(self) -> None:
+        """Drop the cached views (the rows or the buffers changed)."""
+        d = self.__dict__
+        for name in self._cols:
+            d.pop(name, None)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in self._cols}  # no stale views
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
 
     def __setattr__(self, name: str, value: Any) -> None:
         cols = self.__dict__.get("_cols")
@@ -59,6 +74,7 @@ class Table:
         """Append rows (every column not given is zero); returns the new rows' indices."""
         k = len(next(iter(values.values())))
         need = self.n + k
+        self._forget()
         for name, col in self._cols.items():
             if need > col.size:
                 grown = np.zeros(max(need, 2 * col.size), dtype=col.dtype)
@@ -72,6 +88,7 @@ class Table:
     def keep(self, mask: np.ndarray) -> None:
         """Drop the rows where ``mask`` is False (used only for pending invitations)."""
         k = int(mask.sum())
+        self._forget()
         for col in self._cols.values():
             col[:k] = col[: self.n][mask]
         self.n = k
@@ -234,10 +251,20 @@ class State:
         """Members present in each group (read-only; counted once until membership changes)."""
         if self._sizes is None or self._sizes.size != self.groups.n:
             m = self.members
-            self._sizes = np.bincount(m.group[m.status != GONE], minlength=self.groups.n)
+            self._sizes = _present_per_group(m.group, m.status, self.groups.n)  # one pass
             self._sizes.flags.writeable = False
         return self._sizes
 
     def members_changed(self) -> None:
         """Call after anyone joins, leaves or moves group: group sizes must be counted again."""
         self._sizes = None
+
+
+@njit(cache=True)
+def _present_per_group(group, status, n_groups):
+    """``np.bincount(group[status != GONE], minlength=n_groups)`` in one pass."""
+    out = np.zeros(n_groups, dtype=np.int64)
+    for i in range(group.size):
+        if status[i] != GONE:
+            out[group[i]] += 1
+    return out
