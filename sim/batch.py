@@ -37,6 +37,27 @@ def _as_params(p: Params | Mapping[str, Any]) -> Params:
     return p if isinstance(p, Params) else resolve(dict(p))
 
 
+def _resolve_all(params: Sequence[Params | Mapping[str, Any]]) -> list[Params]:
+    """``_as_params`` of each, validating each distinct set of overrides once (a sweep repeats
+    one set over many seeds); Params are frozen, so runs may share one."""
+    done: dict[Any, Params] = {}
+    out = []
+    for p in params:
+        if isinstance(p, Params):
+            out.append(p)
+            continue
+        try:  # the value's type is part of the key: strict checks tell 1 from True and 1.0
+            key = tuple((k, type(v), v) for k, v in sorted(dict(p).items()))
+            hash(key)
+        except TypeError:  # an unhashable value: validate it on its own
+            out.append(_as_params(p))
+            continue
+        if key not in done:
+            done[key] = _as_params(p)
+        out.append(done[key])
+    return out
+
+
 def simulate_chunk(params: Sequence[Params], seeds: Sequence[int], days: int,
                    record_groups: bool = False, on_day: Callable[[], None] | None = None,
                    record: Sequence[str] = ()) -> BatchResult:
@@ -114,7 +135,7 @@ def run_batch(params: Sequence[Params | Mapping[str, Any]], seeds: Sequence[int]
         raise ValueError(f"run_batch: {len(params)} parameter sets but {len(seeds)} seeds")
     record = records.parse_records(record, "run_batch(record=...)")
     summary = summary or bool(record)
-    resolved = [_as_params(p) for p in params]
+    resolved = _resolve_all(params)
     parts: list[BatchResult] = []
     for lo in range(0, len(resolved), max(1, chunk_size)):
         hi = min(lo + chunk_size, len(resolved))

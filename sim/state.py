@@ -131,11 +131,17 @@ class RunParams:
     """Every parameter as a :class:`Column` over the runs of a batch (categorical ones as codes)."""
 
     def __init__(self, params: list[Params]) -> None:
+        # read each distinct parameter set once (runs of a sweep often share one) and spread the
+        # values over the runs; the arrays are those of np.asarray over every run's values
+        distinct: dict[int, int] = {}
+        which = np.array([distinct.setdefault(id(p), len(distinct)) for p in params],
+                         dtype=np.int64)
+        firsts = list({id(p): p for p in params}.values())
         for name in Params.model_fields:
-            values = [getattr(p, name) for p in params]
+            values = [getattr(p, name) for p in firsts]
             if name in _CATEGORICAL:
                 values = [_CATEGORICAL[name].index(v) for v in values]
-            setattr(self, name, Column(np.asarray(values)))
+            setattr(self, name, Column(np.asarray(values)[which]))
 
     def __getattr__(self, name: str) -> Column:  # for type checkers; real attrs set above
         raise AttributeError(name)
