@@ -91,7 +91,7 @@ def simulate_chunk(params: Sequence[Params], seeds: Sequence[int], days: int,
     table = {"run": np.repeat(np.arange(n), days), "day": np.tile(np.arange(days), n)}
     table.update({k: np.stack(v, axis=1).ravel() if v else np.zeros(0)
                   for k, v in daily_cols.items()})
-    daily = pd.DataFrame(table)
+    daily = pd.DataFrame(table, copy=False)  # the fresh arrays as they are: no 2-D block copy
     runs = outcomes.summarize_runs(daily, state)
     groups = (pd.concat(group_frames, ignore_index=True) if group_frames
               else pd.DataFrame()) if record_groups else None

@@ -197,17 +197,7 @@ def decide(state: State, plan: DayPlan, day: int) -> None:
     if idx.size:
         _admit(state, plan, day, rows[idx], known[idx], {k: v[idx] for k, v in traits.items()},
                fit[idx], fee[idx], effort[idx])
-    _answered(inv, due)
-
-
-def _answered(inv, due: np.ndarray) -> None:
-    """Answered invitations are due on no day any more (-1); the table is compacted only when
-    they are most of it, not every day (the rows left keep their order)."""
-    inv.day[due] = -1
-    inv.answered = getattr(inv, "answered", 0) + int(np.count_nonzero(due))
-    if 2 * inv.answered > inv.n:
-        inv.keep(inv.day >= 0)
-        inv.answered = 0
+    inv.keep(~due)
 
 
 def _admit(state: State, plan: DayPlan, day: int, inv_rows: np.ndarray, known: np.ndarray,
