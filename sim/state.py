@@ -39,6 +39,7 @@ class Table:
     def __init__(self, **dtypes: Any) -> None:
         self._cols = {name: np.zeros(16, dtype=dt) for name, dt in dtypes.items()}
         self.n = 0
+        self._stale_tail = False  # rows past n hold old values (after keep), not zeros
 
     def __getattr__(self, name: str) -> np.ndarray:
         cols = self.__dict__.get("_cols")
@@ -75,23 +76,29 @@ class Table:
         k = len(next(iter(values.values())))
         need = self.n + k
         self._forget()
+        zero_tail = not self.__dict__.get("_stale_tail", True)  # unused rows are still zeros
         for name, col in self._cols.items():
             if need > col.size:
                 grown = np.zeros(max(need, 2 * col.size), dtype=col.dtype)
                 grown[: self.n] = col[: self.n]
                 self._cols[name] = col = grown
-            col[self.n : need] = values.get(name, 0)
+            if name in values:
+                col[self.n : need] = values[name]
+            elif not zero_tail:
+                col[self.n : need] = 0
         rows = np.arange(self.n, need)
         self.n = need
         return rows
 
     def keep(self, mask: np.ndarray) -> None:
         """Drop the rows where ``mask`` is False (used only for pending invitations)."""
-        k = int(mask.sum())
+        idx = np.flatnonzero(mask)  # found once for every column
+        k = idx.size
         self._forget()
         for col in self._cols.values():
-            col[:k] = col[: self.n][mask]
+            col[:k] = col[idx]
         self.n = k
+        self._stale_tail = True
 
 
 _CATEGORICAL = {"shill_roles": ("newbie+expert", "newbie", "expert"),
@@ -242,8 +249,8 @@ class State:
             return
         wanted = key_of(self.people.run[rows], self.people.key[rows])
         pos = np.searchsorted(self.index_keys, wanted)
-        self.index_keys = np.insert(self.index_keys, pos, wanted)
-        self.index_rows = np.insert(self.index_rows, pos, rows)
+        self.index_keys = insert_sorted(self.index_keys, pos, wanted)
+        self.index_rows = insert_sorted(self.index_rows, pos, rows)
 
     @property
     def n_runs(self) -> int:
@@ -273,4 +280,29 @@ def _present_per_group(group, status, n_groups):
     for i in range(group.size):
         if status[i] != GONE:
             out[group[i]] += 1
+    return out
+
+
+def insert_sorted(arr: np.ndarray, pos: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``np.insert(arr, pos, values)`` for a flat ``arr``, in one compiled merge when ``pos`` is
+    in order (as from ``np.searchsorted`` of sorted values); numpy's own otherwise."""
+    pos = np.asarray(pos, dtype=np.int64)
+    values = np.asarray(values).astype(arr.dtype, copy=False)
+    if arr.ndim != 1 or pos.ndim != 1 or values.shape != pos.shape or \
+            (pos.size > 1 and bool(np.any(pos[1:] < pos[:-1]))) or \
+            (pos.size and (pos[0] < 0 or pos[-1] > arr.size)):
+        return np.insert(arr, pos, values)
+    return _merge_insert(arr, pos, values)
+
+
+@njit(cache=True)
+def _merge_insert(arr, pos, values):
+    out = np.empty(arr.size + values.size, dtype=arr.dtype)
+    src = 0
+    for j in range(values.size):  # values[j] goes before arr[pos[j]], after earlier values
+        p = pos[j]
+        out[src + j:p + j] = arr[src:p]
+        out[p + j] = values[j]
+        src = p
+    out[src + values.size:] = arr[src:]
     return out
