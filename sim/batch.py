@@ -60,11 +60,12 @@ def _resolve_all(params: Sequence[Params | Mapping[str, Any]]) -> list[Params]:
 
 def simulate_chunk(params: Sequence[Params], seeds: Sequence[int], days: int,
                    record_groups: bool = False, on_day: Callable[[], None] | None = None,
-                   record: Sequence[str] = ()) -> BatchResult:
+                   record: Sequence[str] = (), summary: bool = True) -> BatchResult:
     """Simulate runs together in one state; ``run`` columns index into ``params``.
 
     ``on_day`` is called after each simulated day (for a progress bar). ``record`` names the
-    opt-in tables of :mod:`sim.records` to keep (``members``, ``groups``).
+    opt-in tables of :mod:`sim.records` to keep (``members``, ``groups``). Without ``summary``
+    the per-run table is left empty (run_batch asked only for the daily table).
     """
     state = engine.new_state(list(params), np.array([derive_seed(s) for s in seeds],
                                                    dtype=np.uint64))
@@ -92,7 +93,7 @@ def simulate_chunk(params: Sequence[Params], seeds: Sequence[int], days: int,
     table.update({k: np.stack(v, axis=1).ravel() if v else np.zeros(0)
                   for k, v in daily_cols.items()})
     daily = pd.DataFrame(table, copy=False)  # the fresh arrays as they are: no 2-D block copy
-    runs = outcomes.summarize_runs(daily, state)
+    runs = outcomes.summarize_runs(daily, state) if summary else pd.DataFrame()
     groups = (pd.concat(group_frames, ignore_index=True) if group_frames
               else pd.DataFrame()) if record_groups else None
     kept: dict[str, pd.DataFrame] = {}
@@ -139,7 +140,8 @@ def run_batch(params: Sequence[Params | Mapping[str, Any]], seeds: Sequence[int]
     parts: list[BatchResult] = []
     for lo in range(0, len(resolved), max(1, chunk_size)):
         hi = min(lo + chunk_size, len(resolved))
-        part = simulate_chunk(resolved[lo:hi], seeds[lo:hi], days, record_groups, on_day, record)
+        part = simulate_chunk(resolved[lo:hi], seeds[lo:hi], days, record_groups, on_day, record,
+                              summary)
         for frame in (part.daily, part.runs, part.groups, *(part.records or {}).values()):
             if frame is not None and "run" in frame:
                 frame["run"] += lo
