@@ -56,11 +56,12 @@ def run_keys(seeds: np.ndarray) -> np.ndarray:
 
 def stream_base(keys_of_runs: np.ndarray, stream: int, day: int) -> np.ndarray:
     """One uint64 per run: the start of the sequence for this stream on this day."""
-    keys_of_runs = np.asarray(keys_of_runs, dtype=np.uint64)
-    offset = (((stream << 24) + day + 1) * _GAMMA2_INT) & _MASK64  # wraps modulo 2**64
-    if keys_of_runs.ndim == 1:
-        return _bases(keys_of_runs, np.uint64(offset))  # one compiled pass: mix(keys + offset)
-    return mix(keys_of_runs + np.uint64(offset))
+    keys = np.asarray(keys_of_runs)
+    if keys.ndim == 1 and keys.dtype == np.uint64:  # one compiled pass: mix(keys + offset)
+        return _bases(keys, np.uint64((((stream << 24) + day + 1) * _GAMMA2_INT) & _MASK64))
+    offset = np.array([(stream << 24) + day + 1], dtype=np.uint64)
+    offset *= _GAMMA2  # in place on an array: wraps modulo 2**64 without a warning
+    return mix(keys_of_runs + offset)
 
 
 def uniform(keys_of_runs: np.ndarray, run: np.ndarray, keys: np.ndarray, stream: int,
