@@ -37,13 +37,35 @@ def _as_params(p: Params | Mapping[str, Any]) -> Params:
     return p if isinstance(p, Params) else resolve(dict(p))
 
 
+def _resolve_all(params: Sequence[Params | Mapping[str, Any]]) -> list[Params]:
+    """``_as_params`` of each, validating each distinct set of overrides once (a sweep repeats
+    one set over many seeds); Params are frozen, so runs may share one."""
+    done: dict[Any, Params] = {}
+    out = []
+    for p in params:
+        if isinstance(p, Params):
+            out.append(p)
+            continue
+        try:  # the value's type is part of the key: strict checks tell 1 from True and 1.0
+            key = tuple((k, type(v), v) for k, v in sorted(dict(p).items()))
+            hash(key)
+        except TypeError:  # an unhashable value: validate it on its own
+            out.append(_as_params(p))
+            continue
+        if key not in done:
+            done[key] = _as_params(p)
+        out.append(done[key])
+    return out
+
+
 def simulate_chunk(params: Sequence[Params], seeds: Sequence[int], days: int,
                    record_groups: bool = False, on_day: Callable[[], None] | None = None,
-                   record: Sequence[str] = ()) -> BatchResult:
+                   record: Sequence[str] = (), summary: bool = True) -> BatchResult:
     """Simulate runs together in one state; ``run`` columns index into ``params``.
 
     ``on_day`` is called after each simulated day (for a progress bar). ``record`` names the
-    opt-in tables of :mod:`sim.records` to keep (``members``, ``groups``).
+    opt-in tables of :mod:`sim.records` to keep (``members``, ``groups``). Without ``summary``
+    the per-run table is left empty (run_batch asked only for the daily table).
     """
     state = engine.new_state(list(params), np.array([derive_seed(s) for s in seeds],
                                                    dtype=np.uint64))
@@ -70,8 +92,8 @@ def simulate_chunk(params: Sequence[Params], seeds: Sequence[int], days: int,
     table = {"run": np.repeat(np.arange(n), days), "day": np.tile(np.arange(days), n)}
     table.update({k: np.stack(v, axis=1).ravel() if v else np.zeros(0)
                   for k, v in daily_cols.items()})
-    daily = pd.DataFrame(table)
-    runs = outcomes.summarize_runs(daily, state)
+    daily = pd.DataFrame(table, copy=False)  # the fresh arrays as they are: no 2-D block copy
+    runs = outcomes.summarize_runs(daily, state) if summary else pd.DataFrame()
     groups = (pd.concat(group_frames, ignore_index=True) if group_frames
               else pd.DataFrame()) if record_groups else None
     kept: dict[str, pd.DataFrame] = {}
@@ -114,11 +136,12 @@ def run_batch(params: Sequence[Params | Mapping[str, Any]], seeds: Sequence[int]
         raise ValueError(f"run_batch: {len(params)} parameter sets but {len(seeds)} seeds")
     record = records.parse_records(record, "run_batch(record=...)")
     summary = summary or bool(record)
-    resolved = [_as_params(p) for p in params]
+    resolved = _resolve_all(params)
     parts: list[BatchResult] = []
     for lo in range(0, len(resolved), max(1, chunk_size)):
         hi = min(lo + chunk_size, len(resolved))
-        part = simulate_chunk(resolved[lo:hi], seeds[lo:hi], days, record_groups, on_day, record)
+        part = simulate_chunk(resolved[lo:hi], seeds[lo:hi], days, record_groups, on_day, record,
+                              summary)
         for frame in (part.daily, part.runs, part.groups, *(part.records or {}).values()):
             if frame is not None and "run" in frame:
                 frame["run"] += lo

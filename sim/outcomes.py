@@ -99,6 +99,7 @@ def _top_share(run, counts, n_runs, top):
     n = np.zeros(n_runs, np.int64)
     total = np.zeros(n_runs)
     hist = np.zeros((n_runs, small), np.int64)
+    high = np.zeros(n_runs, np.int64)  # each run's largest small count: the walk starts there
     n_big = np.zeros(n_runs + 1, np.int64)
     for i in range(run.size):
         r, c = run[i], counts[i]
@@ -108,6 +109,8 @@ def _top_share(run, counts, n_runs, top):
             n_big[r + 1] += 1
         else:
             hist[r, c] += 1
+            if c > high[r]:
+                high[r] = c
     start = np.cumsum(n_big)
     big = np.empty(start[-1], np.int64)
     fill = start[:-1].copy()
@@ -120,12 +123,14 @@ def _top_share(run, counts, n_runs, top):
         if total[r] <= 0:
             continue
         left = int(np.ceil(top * n[r]))
-        top_sum = 0.0
-        values = np.sort(big[start[r]:start[r + 1]])[::-1]
-        for v in values[:left]:
-            top_sum += v
+        top_sum = 0  # in integers: every partial sum is exact as a float too, so the same share
+        values = big[start[r]:start[r + 1]]
+        if values.size:
+            values.sort()  # in place, the largest last
+            for j in range(min(left, values.size)):
+                top_sum += values[values.size - 1 - j]
         left -= min(left, values.size)
-        c = small - 1
+        c = high[r]
         while left > 0 and c > 0:
             take = min(left, hist[r, c])
             top_sum += take * c
@@ -142,6 +147,8 @@ def _tally(n_runs, n_groups, n_people, run, grp, person, status, today, messages
     r_cols = np.zeros((7, n_runs))  # members, spoke, trust, muted, active, messages, ties
     g_cols = np.zeros((6, n_groups))  # members, spoke, trust, active, messages, ties
     seen = np.zeros(n_people, dtype=np.bool_)
+    where = np.full(run.size, -1, np.int64)  # the group of a present member, -1 if gone
+    group_run = np.zeros(n_groups, np.int64)
     for i in range(run.size):
         r, g = run[i], grp[i]
         if today[i] > 0:
@@ -151,6 +158,8 @@ def _tally(n_runs, n_groups, n_people, run, grp, person, status, today, messages
             g_cols[4, g] += today[i]
         if status[i] == GONE:
             continue
+        where[i] = g
+        group_run[g] = r
         t = 0.5 * (trust[i] + person_trust[person[i]])
         r_cols[0, r] += 1.0
         g_cols[0, g] += 1.0
@@ -163,10 +172,11 @@ def _tally(n_runs, n_groups, n_people, run, grp, person, status, today, messages
             r_cols[3, r] += 1.0
         seen[person[i]] = True
     for k in range(tie_a.size):  # ties between present members of one group
-        a, b = tie_a[k], tie_b[k]
-        if status[a] != GONE and status[b] != GONE and grp[a] == grp[b]:
-            r_cols[6, run[a]] += 1.0
-            g_cols[5, grp[a]] += 1.0
+        g = where[tie_a[k]]
+        if g >= 0 and g == where[tie_b[k]]:
+            g_cols[5, g] += 1.0
+    for g in range(n_groups):  # whole numbers: the same sums in any order
+        r_cols[6, group_run[g]] += g_cols[5, g]
     people = np.zeros(n_runs)
     for j in range(n_people):
         if seen[j]:

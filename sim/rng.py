@@ -15,6 +15,7 @@ import numpy as np
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 _GAMMA2 = np.uint64(0xD1B54A32D192ED03)
+_GAMMA2_INT, _MASK64 = 0xD1B54A32D192ED03, (1 << 64) - 1
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
 _S30, _S27, _S31, _S11 = (np.uint64(s) for s in (30, 27, 31, 11))
@@ -23,6 +24,14 @@ _TO_UNIT = 2.0**-53
 
 def mix(x: np.ndarray | np.uint64) -> np.ndarray:
     """splitmix64's finaliser: a bijection on uint64 that scrambles all bits."""
+    x = np.asarray(x, dtype=np.uint64)
+    if x.ndim == 1:
+        return _mix_all(x)  # one compiled pass (below), bit for bit _mix_array
+    return _mix_array(x)
+
+
+def _mix_array(x: np.ndarray | np.uint64) -> np.ndarray:
+    """:func:`mix` in numpy operations (the definition; tests/test_rng.py compares the two)."""
     x = np.array(x, dtype=np.uint64, ndmin=1)  # a copy, worked on in place; arrays wrap silently
     x ^= x >> _S30
     x *= _M1
@@ -47,6 +56,9 @@ def run_keys(seeds: np.ndarray) -> np.ndarray:
 
 def stream_base(keys_of_runs: np.ndarray, stream: int, day: int) -> np.ndarray:
     """One uint64 per run: the start of the sequence for this stream on this day."""
+    keys = np.asarray(keys_of_runs)
+    if keys.ndim == 1 and keys.dtype == np.uint64:  # one compiled pass: mix(keys + offset)
+        return _bases(keys, np.uint64((((stream << 24) + day + 1) * _GAMMA2_INT) & _MASK64))
     offset = np.array([(stream << 24) + day + 1], dtype=np.uint64)
     offset *= _GAMMA2  # in place on an array: wraps modulo 2**64 without a warning
     return mix(keys_of_runs + offset)
@@ -64,9 +76,21 @@ def uniform(keys_of_runs: np.ndarray, run: np.ndarray, keys: np.ndarray, stream:
         day: the simulated day (-1 for draws made at set-up).
     """
     base = stream_base(keys_of_runs, stream, day)
+    keys = np.asarray(keys, dtype=np.uint64)
+    if keys.ndim == 1:  # one compiled pass: draw() is _uniform_array bit for bit (tests/test_rng)
+        if base.size == 1:  # one run: every row takes its base, whatever ``run`` holds
+            return _draws(base, np.zeros(keys.size, dtype=np.int64), keys)
+        run = np.asarray(run)
+        if run.shape == keys.shape and run.dtype.kind in "iu":
+            return _draws(base, run, keys)
+    return _uniform_array(base, run, keys)
+
+
+def _uniform_array(base: np.ndarray, run: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """:func:`uniform` in numpy operations, given the stream's bases (the definition)."""
     h = np.asarray(keys, dtype=np.uint64) * _GAMMA
     h += base[run] if base.size > 1 else base[0]
-    h = mix(h)
+    h = _mix_array(h)
     h >>= _S11
     out = h.astype(np.float64)
     out *= _TO_UNIT
@@ -272,8 +296,42 @@ def _uniforms(bases, run, keys):
     return out
 
 
+@njit(cache=True)
+def _mix_all(x):
+    out = np.empty(x.size, dtype=np.uint64)
+    for i in range(x.size):
+        out[i] = _mix1(x[i])
+    return out
+
+
+@njit(cache=True)
+def _bases(keys_of_runs, offset):
+    out = np.empty(keys_of_runs.size, dtype=np.uint64)
+    for i in range(keys_of_runs.size):
+        out[i] = _mix1(keys_of_runs[i] + offset)
+    return out
+
+
+@njit(cache=True)
+def _draws(base, run, keys):
+    out = np.empty(keys.size)
+    for i in range(keys.size):
+        out[i] = draw(base[run[i]], keys[i])
+    return out
+
+
 def uniforms(keys_of_runs: np.ndarray, run: np.ndarray, keys: np.ndarray,
              streams: tuple[int, ...], day: int) -> np.ndarray:
     """``uniform`` for several streams at once: row s holds stream ``streams[s]``'s draws."""
     bases = np.stack([stream_base(keys_of_runs, s, day) for s in streams])
     return _uniforms(bases, np.asarray(run, dtype=np.int64), np.asarray(keys, dtype=np.uint64))
+
+
+@njit(cache=True, inline="always")
+def below(u, log_quiet):
+    """``u < -expm1(log_quiet)`` (a chance given by the log of its complement), bit for bit, with
+    the exponential skipped when ``u`` is above ``-log_quiet``: ``1 - exp(x) <= -x`` for every x,
+    and the margin covers expm1's rounding (under one unit in the last place)."""
+    if u >= -log_quiet * (1.0 + 1e-12):
+        return False
+    return u < -np.expm1(log_quiet)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numba import njit
 
 from sim.params import Params
 from sim.rng import key_of, run_keys
@@ -38,12 +39,27 @@ class Table:
     def __init__(self, **dtypes: Any) -> None:
         self._cols = {name: np.zeros(16, dtype=dt) for name, dt in dtypes.items()}
         self.n = 0
+        self._stale_tail = False  # rows past n hold old values (after keep), not zeros
 
     def __getattr__(self, name: str) -> np.ndarray:
         cols = self.__dict__.get("_cols")
         if cols is None or name not in cols:
             raise AttributeError(name)
-        return cols[name][: self.n]
+        view = cols[name][: self.n]
+        self.__dict__[name] = view  # found directly next time, until the rows change (_forget)
+        return view
+
+    def _forget(self) -> None:
+        """Drop the cached views (the rows or the buffers changed)."""
+        d = self.__dict__
+        for name in self._cols:
+            d.pop(name, None)
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k not in self._cols}  # no stale views
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
 
     def __setattr__(self, name: str, value: Any) -> None:
         cols = self.__dict__.get("_cols")
@@ -59,22 +75,30 @@ class Table:
         """Append rows (every column not given is zero); returns the new rows' indices."""
         k = len(next(iter(values.values())))
         need = self.n + k
+        self._forget()
+        zero_tail = not self.__dict__.get("_stale_tail", True)  # unused rows are still zeros
         for name, col in self._cols.items():
             if need > col.size:
                 grown = np.zeros(max(need, 2 * col.size), dtype=col.dtype)
                 grown[: self.n] = col[: self.n]
                 self._cols[name] = col = grown
-            col[self.n : need] = values.get(name, 0)
+            if name in values:
+                col[self.n : need] = values[name]
+            elif not zero_tail:
+                col[self.n : need] = 0
         rows = np.arange(self.n, need)
         self.n = need
         return rows
 
     def keep(self, mask: np.ndarray) -> None:
         """Drop the rows where ``mask`` is False (used only for pending invitations)."""
-        k = int(mask.sum())
+        idx = np.flatnonzero(mask)  # found once for every column
+        k = idx.size
+        self._forget()
         for col in self._cols.values():
-            col[:k] = col[: self.n][mask]
+            col[:k] = col[idx]
         self.n = k
+        self._stale_tail = True
 
 
 _CATEGORICAL = {"shill_roles": ("newbie+expert", "newbie", "expert"),
@@ -115,11 +139,17 @@ class RunParams:
     """Every parameter as a :class:`Column` over the runs of a batch (categorical ones as codes)."""
 
     def __init__(self, params: list[Params]) -> None:
+        # read each distinct parameter set once (runs of a sweep often share one) and spread the
+        # values over the runs; the arrays are those of np.asarray over every run's values
+        distinct: dict[int, int] = {}
+        which = np.array([distinct.setdefault(id(p), len(distinct)) for p in params],
+                         dtype=np.int64)
+        firsts = list({id(p): p for p in params}.values())
         for name in Params.model_fields:
-            values = [getattr(p, name) for p in params]
+            values = [getattr(p, name) for p in firsts]
             if name in _CATEGORICAL:
                 values = [_CATEGORICAL[name].index(v) for v in values]
-            setattr(self, name, Column(np.asarray(values)))
+            setattr(self, name, Column(np.asarray(values)[which]))
 
     def __getattr__(self, name: str) -> Column:  # for type checkers; real attrs set above
         raise AttributeError(name)
@@ -224,8 +254,8 @@ class State:
             return
         wanted = key_of(self.people.run[rows], self.people.key[rows])
         pos = np.searchsorted(self.index_keys, wanted)
-        self.index_keys = np.insert(self.index_keys, pos, wanted)
-        self.index_rows = np.insert(self.index_rows, pos, rows)
+        self.index_keys = insert_sorted(self.index_keys, pos, wanted)
+        self.index_rows = insert_sorted(self.index_rows, pos, rows)
 
     @property
     def n_runs(self) -> int:
@@ -239,10 +269,45 @@ class State:
         """Members present in each group (read-only; counted once until membership changes)."""
         if self._sizes is None or self._sizes.size != self.groups.n:
             m = self.members
-            self._sizes = np.bincount(m.group[m.status != GONE], minlength=self.groups.n)
+            self._sizes = _present_per_group(m.group, m.status, self.groups.n)  # one pass
             self._sizes.flags.writeable = False
         return self._sizes
 
     def members_changed(self) -> None:
         """Call after anyone joins, leaves or moves group: group sizes must be counted again."""
         self._sizes = None
+
+
+@njit(cache=True)
+def _present_per_group(group, status, n_groups):
+    """``np.bincount(group[status != GONE], minlength=n_groups)`` in one pass."""
+    out = np.zeros(n_groups, dtype=np.int64)
+    for i in range(group.size):
+        if status[i] != GONE:
+            out[group[i]] += 1
+    return out
+
+
+def insert_sorted(arr: np.ndarray, pos: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``np.insert(arr, pos, values)`` for a flat ``arr``, in one compiled merge when ``pos`` is
+    in order (as from ``np.searchsorted`` of sorted values); numpy's own otherwise."""
+    pos = np.asarray(pos, dtype=np.int64)
+    values = np.asarray(values).astype(arr.dtype, copy=False)
+    if arr.ndim != 1 or pos.ndim != 1 or values.shape != pos.shape or \
+            (pos.size > 1 and bool(np.any(pos[1:] < pos[:-1]))) or \
+            (pos.size and (pos[0] < 0 or pos[-1] > arr.size)):
+        return np.insert(arr, pos, values)
+    return _merge_insert(arr, pos, values)
+
+
+@njit(cache=True)
+def _merge_insert(arr, pos, values):
+    out = np.empty(arr.size + values.size, dtype=arr.dtype)
+    src = 0
+    for j in range(values.size):  # values[j] goes before arr[pos[j]], after earlier values
+        p = pos[j]
+        out[src + j:p + j] = arr[src:p]
+        out[p + j] = values[j]
+        src = p
+    out[src + values.size:] = arr[src:]
+    return out

@@ -23,7 +23,7 @@ NOTICE = "preparing the engine (first run only)"
 # every module with kernels: importing them is cheap next to compiling them
 KERNEL_MODULES = ("sim.rng", "sim.outcomes", "sim.phases.attention", "sim.phases.joining",
                   "sim.phases.leaving", "sim.phases.posting", "sim.phases.replies",
-                  "sim.phases.ties", "sim.phases.trust")
+                  "sim.phases.ties", "sim.phases.trust", "sim.state")
 # a tiny run that dispatches every kernel (referrals and @-mentions have kernels of their own)
 # everyone joins on day 0 and talks a lot, so that every kernel (ties need two posters on one
 # day) is reached in a few days whatever the defaults of arrivals and activity are

@@ -3,6 +3,8 @@ sim/metrics.py, which the measurements of real groups use too."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -51,3 +53,19 @@ def test_time_to_silence_for_many_runs_equals_the_definition():
     slow = np.array([metrics.time_to_silence(row) for row in daily])
     assert np.array_equal(np.isnan(fast), np.isnan(slow))
     assert np.allclose(fast[~np.isnan(fast)], slow[~np.isnan(slow)])
+
+
+@settings(max_examples=60, deadline=None)
+@given(counts_by_run)
+def test_top_share_per_run_is_the_exact_sum_of_the_largest_counts(data):
+    """Bit for bit: the sum of the ceil(10% of n) largest counts over the total, in integers
+    (a histogram walk that started too low or stopped too early would miss some)."""
+    n, rows = data
+    run = np.array([r for r, _ in rows])
+    counts = np.array([c for _, c in rows], dtype=np.int64)
+    fast = top_share_by_run(run, counts, n)
+    for r in range(n):
+        mine = sorted(counts[run == r].tolist(), reverse=True)
+        total = sum(mine)
+        exact = sum(mine[:math.ceil(0.1 * len(mine))]) / total if total > 0 else 0.0
+        assert fast[r] == exact

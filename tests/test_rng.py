@@ -12,7 +12,19 @@ import pytest
 from numba import njit
 
 from sim.params import info
-from sim.rng import Stream, draw, geometric0, run_keys, stream_base, uniform
+from sim.rng import (
+    Stream,
+    _mix_array,
+    _uniform_array,
+    below,
+    draw,
+    geometric0,
+    key_of,
+    mix,
+    run_keys,
+    stream_base,
+    uniform,
+)
 
 KEYS = np.arange(200_000, dtype=np.uint64)
 ONE_RUN = run_keys(np.array([12345], dtype=np.uint64))
@@ -120,3 +132,47 @@ def test_no_stream_number_is_made_by_arithmetic_outside_rng():
              for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
              if pattern.search(line)]
     assert not found, found
+
+
+def test_the_shortcut_chance_test_decides_exactly_as_the_exponential():
+    """below(u, x) is u < -expm1(x) for every u, also at and next to the boundary, where a
+    shortcut with too thin a margin would let a member post who should not (or the reverse)."""
+
+    @njit
+    def both(u, x):
+        out = np.empty((2, u.size), dtype=np.bool_)
+        for i in range(u.size):
+            out[0, i] = below(u[i], x[i])
+            out[1, i] = u[i] < -np.expm1(x[i])
+        return out
+
+    rng = np.random.default_rng(3)
+    x = -np.concatenate([rng.exponential(0.05, 50_000), rng.exponential(3.0, 50_000),
+                         [0.0, 1e-300, 1e-17, 1e-9, 0.5, 40.0, np.inf]])
+    edge = -np.expm1(x)
+    u = np.concatenate([rng.random(x.size), edge, np.nextafter(edge, 0.0),
+                        np.nextafter(edge, 1.0), -x, np.nextafter(-x, 0.0)])
+    x = np.tile(x, 6)
+    ok = np.isfinite(u) & (u >= 0.0) & (u < 1.0)
+    short, exact = both(u[ok], x[ok])
+    assert exact.any() and not exact.all()
+    assert np.array_equal(short, exact)
+
+
+def test_the_compiled_array_draws_equal_the_numpy_definition_bit_for_bit():
+    """uniform(), mix() and stream_base() take compiled passes for flat arrays; they give the
+    numpy definition's numbers exactly, for one run or many, on set-up day -1 and later."""
+    keys = np.arange(50_000, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    many = run_keys(np.arange(7, dtype=np.uint64) * np.uint64(2**40) + np.uint64(3))
+    run = np.arange(keys.size) % many.size
+    assert np.array_equal(mix(keys), _mix_array(keys))
+    for stream, day in ((1, -1), (30, 5), (2005, 179)):
+        offset = np.array([(stream << 24) + day + 1], dtype=np.uint64)
+        offset *= np.uint64(0xD1B54A32D192ED03)
+        for runs in (ONE_RUN, many):
+            base = stream_base(runs, stream, day)
+            assert np.array_equal(base, _mix_array(runs + offset))
+            rows = RUN[: keys.size] if runs.size == 1 else run
+            assert np.array_equal(uniform(runs, rows, keys, stream, day),
+                                  _uniform_array(base, rows, keys))
+    assert key_of(3, np.arange(4), 5).shape == (4,) and key_of(3, 4).shape == ()

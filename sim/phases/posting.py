@@ -45,7 +45,7 @@ from numba import njit
 
 from sim.levers.plan import DayPlan
 from sim.phases import checkin_removal
-from sim.rng import Stream, draw, geometric0, geometric_one, stream_base, uniform
+from sim.rng import Stream, below, draw, geometric0, geometric_one, stream_base, uniform
 from sim.state import ACTIVE, GONE, MUTED, SPAMMER, State
 
 QUARTER = 90  # days over which the P4 split of how much members speak is measured
@@ -83,7 +83,7 @@ def _post(today, posted, habit, messages, quarter, person_messages, messages_g, 
         log_quiet = -rate  # log of the chance to stay quiet today
         if planted_g[g] > 0 and not muted:  # planted questions draw matched members in (P2)
             log_quiet += planted_g[g] * quiet_planted[i]  # log(1 - resonance * fit), per member
-        if speaks and draw(post_base[r], key[i]) < -np.expm1(log_quiet):
+        if speaks and below(draw(post_base[r], key[i]), log_quiet):
             posted[i] = True
             today[i] = 1 + geometric_one(draw(burst_base[r], key[i]), burst_mean[r])
             # the career may end here: chance career_stop / k with k messages so far

@@ -15,7 +15,7 @@ from numba import njit
 
 from sim.levers.plan import DayPlan
 from sim.rng import Stream, draw, pair_key, stream_base, uniform
-from sim.state import MUTED, Column, State, per_row
+from sim.state import MUTED, Column, State, insert_sorted, per_row
 
 
 def add_ties(state: State, a: np.ndarray, b: np.ndarray) -> None:
@@ -31,7 +31,7 @@ def add_ties(state: State, a: np.ndarray, b: np.ndarray) -> None:
     fresh = (pos == known.size) | (known[np.minimum(pos, known.size - 1)] != new) \
         if known.size else np.ones(new.size, dtype=bool)
     new, pos = new[fresh], pos[fresh]
-    state.tie_keys = np.insert(known, pos, new)
+    state.tie_keys = insert_sorted(known, pos, new)  # np.insert, in one compiled merge
     a, b = new // width, new % width
     state.ties.append(a=a, b=b)
     np.add.at(state.members.degree, np.concatenate([a, b]), 1)  # few rows: no full-length pass

@@ -71,5 +71,5 @@ def step(state: State, plan: DayPlan, day: int) -> None:
         status=m.status, degree=m.degree, attended=state.attended, group_hit_g=group_hit,
         owner_hit_g=owner_hit, trust_event=p.trust_event.all, trust_tie=p.trust_tie.all,
         trust_tie_max=p.trust_tie_max.all)
-    m.trust = np.clip(m.trust, 0.0, 1.0)
-    pe.trust = np.clip(pe.trust, 0.0, 1.0)
+    np.clip(m.trust, 0.0, 1.0, out=m.trust)  # in place: m.trust is a view of the column
+    np.clip(pe.trust, 0.0, 1.0, out=pe.trust)
