@@ -72,6 +72,11 @@ class Params(BaseModel):
                           "average) instead of in the first days", "groups")
     late_delay: float = P(25.0, "days", 0, 3650, "assumption; Gitter rooms keep gaining posters",
                           "mean days before a late launch invitee answers", "groups")
+    late_waves: int = P(0, "waves", 0, 1000,
+                        "docs/validation.md (real rooms peak late and fall within a week: "
+                        "newcomers come in bursts); assumption",
+                        "late arrivals come in this many waves, each on one day of mean "
+                        "late_delay drawn per group (0 = each on their own day)", "groups")
     straggle_share: float = P(0.0, "share", 0, 1,
                               "assumption; real rooms still gain a poster now and then after "
                               "months (docs/validation.md); off by default, see docs/teaching.md",
@@ -162,6 +167,13 @@ class Params(BaseModel):
                          "Crane & Sornette 2008, Zhao 2015 (self-exciting bursts of activity)",
                          "share of lost attention regained per message per member posted in the "
                          "group that day (talk pulls readers back)", "attention")
+    interest_days: float = P(0.0, "days", 0, 100_000,
+                             "Wu & Huberman 2007 (interest in something new fades with its age); "
+                             "docs/validation.md (real rooms talk in short sparks, not a busy "
+                             "core)",
+                             "days after joining at which talk can pull a member's attention back "
+                             "only halfway: the ceiling is 1 / (1 + days in the group / "
+                             "interest_days); 0 = no ceiling", "attention")
     attention_floor: float = P(0.0, "attention", 0, 1, "assumption",
                                "attention a perfectly matched member keeps for good", "attention")
     spam_rate: float = P(0.2, "messages/day", 0, 100, "P7, P8",

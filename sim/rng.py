@@ -147,6 +147,8 @@ class Stream:
     INVITE_DELAY = 20
     INVITE_LATE = 13  # whether a launch invitee is a late arrival
     INVITE_STRAGGLE = 14  # whether a launch invitee is a straggler (months later)
+    INVITE_WAVE = 97  # which wave of late arrivals a late launch invitee comes with
+    INVITE_WAVE_DAY = 98  # the day of a group's wave of late arrivals (keyed by group and wave)
     INVITE_ACCEPT = 21
     INVITE_OVERLAP = 22
     INVITE_OVERLAP_PICK = 23  # which earlier group

@@ -79,6 +79,15 @@ def _send(state: State, day: int, group: np.ndarray, key: np.ndarray, person_key
             p.straggle_share[run]  # a few find the group months later, whatever its fate
         mean_delay = np.where(straggle, p.straggle_delay[run], mean_delay)
     delay = geometric0(uniform(state.run_keys, run, key, Stream.INVITE_DELAY, day), mean_delay)
+    if source == LAUNCH and (p.late_waves[run] > 0).any():
+        # late arrivals come in waves (the group is mentioned somewhere and a crowd finds it):
+        # each late invitee joins one of the group's late_waves waves, all on the wave's day
+        waves = p.late_waves[run]
+        wavy = late & ~straggle & (waves > 0)
+        wave = np.floor(uniform(state.run_keys, run, key, Stream.INVITE_WAVE, day) * waves)
+        wave_day = geometric0(uniform(state.run_keys, run, key_of(g.gid[group], wave),
+                                      Stream.INVITE_WAVE_DAY, day), p.late_delay[run])
+        delay = np.where(wavy, wave_day, delay)
     state.invites.append(run=run, group=group, key=key, person_key=person_key, day=day + delay,
                          source=np.full(run.size, source), topic=topic, city=city,
                          cohort=cohort, referrer=referrer)

@@ -141,6 +141,7 @@ class Group(mesa.Agent):
         self.seats: list[Member] = []  # everyone who ever joined, in join order
         self.stimulus = 0.0  # yesterday's messages per member (members, shills, operator)
         self.pending: list[Invitation] = []
+        self.wave_delays: dict[int, int] = {}  # days until each wave of late arrivals
         # the day's totals, written by one phase and read by later ones (and the outcomes)
         self.messages_today = self.posters_today = self.spam_today = 0
         self.questions_today = self.answered_today = self.fights_today = 0

@@ -4,7 +4,9 @@ For every present member, with ``floor = min(1, attention_floor x fit + habit)``
 
     if a > floor:
         a <- floor + (a - floor) x (1 - attention_decay x (1 - commit_attention x commitment))
-    a <- a + min(1, talk_pull x x) x (1 - a)     x = today's messages per member (active members)
+    a <- a + min(1, talk_pull x x) x (top - a)   x = today's messages per member (active members),
+                                                 when a < top = 1 / (1 + tenure / interest_days)
+                                                 (top = 1 when interest_days is 0)
     a <- a + content_renewal x (0.5 + depth) x fit x (1 - a)   on a knowledge-post day (active)
     a <- a + red_packet_attention x (1 - a)                      on a red-packet day (muted too)
 
@@ -34,7 +36,10 @@ def step(model: ReferenceModel) -> None:
                 a = floor + (a - floor) * (1.0 - p.attention_decay *
                                            (1.0 - p.commit_attention * m.commitment))
             if m.status == ACTIVE and g.stimulus > 0:  # today's talk pulls readers back
-                a += min(1.0, p.talk_pull * g.stimulus) * (1.0 - a)
+                top = (1.0 / (1.0 + (model.day - m.join_day) / p.interest_days)
+                       if p.interest_days > 0 else 1.0)  # interest fades with tenure
+                if top > a:
+                    a += min(1.0, p.talk_pull * g.stimulus) * (top - a)
             if gp.content and m.status == ACTIVE:
                 a += p.content_renewal * (0.5 + p.owner_depth) * m.fit * (1.0 - a)
             if gp.red_packet:

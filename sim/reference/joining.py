@@ -14,7 +14,8 @@
   each (P14).
 - An invitee answers after a geometric delay of mean ``join_delay`` days (0 = the same day), a
   launch invitee with chance ``s v / (s v + 1 - s)`` (s = ``late_share``, v = the group's vitality)
-  after one of mean ``late_delay`` (a late arrival), and
+  after one of mean ``late_delay`` (a late arrival; with ``late_waves`` > 0 late arrivals come in
+  that many waves, each wave's day drawn once per group with that mean), and
   joins with chance ``accept_base x sqrt(fit)`` (a spammer: ``accept_base``), times
   ``exp(-fee / (wtp x fit))`` under a fee, times ``1 - effort x (1 - fit)`` under an effort test
   (other than ordinary people: ``1 - effort``); a referred invitee's chance ``c`` becomes
@@ -56,12 +57,24 @@ def delay(model: ReferenceModel, group: Group | None = None) -> int:
     chance ``s v / (s v + 1 - s)``, s = ``late_share``, v = the group's vitality."""
     p = model.p
     mean = p.join_delay
+    wave = None
     if group is not None:
         s, v = p.late_share, group.vitality
         if model.rng.random() < s * v / (s * v + 1.0 - s):
             mean = p.late_delay
+            if p.late_waves > 0:  # one of the group's waves of late arrivals
+                wave = int(model.rng.integers(p.late_waves))
         if model.rng.random() < p.straggle_share:  # found months later, whatever the fate
-            mean = p.straggle_delay
+            mean, wave = p.straggle_delay, None
+    if wave is not None:  # the whole wave arrives on one day, drawn once per group and wave
+        if wave not in group.wave_delays:
+            group.wave_delays[wave] = _geometric(model, p.late_delay)
+        return group.wave_delays[wave]
+    return _geometric(model, mean)
+
+
+def _geometric(model: ReferenceModel, mean: float) -> int:
+    """Geometric on {0, 1, ...} with the given mean (0 when the mean is 0)."""
     if mean <= 0:
         return 0
     return int(model.rng.geometric(1.0 / (1.0 + mean))) - 1  # numpy counts trials from 1
