@@ -68,3 +68,27 @@ def test_halves_are_split_by_a_stable_hash_of_the_name():
     import hashlib
     assert validation.half("general") == (
         "A" if hashlib.sha256(b"general").digest()[0] % 2 == 0 else "B")
+
+
+def test_a_candidate_scenario_is_counted_as_the_page_counts_the_defaults(monkeypatch):
+    """`python -m sim.validation --scenario NAME` measures a candidate exactly as the page
+    measures the defaults: on the same (here: fixture) logs and runs it gives the page's counts,
+    and each fact it lists as outside is one the page marks outside, with the real side's range
+    (a swapped side or another definition would differ)."""
+    from pathlib import Path
+
+    fixtures = Path(__file__).parent / "fixtures" / "facts"
+    monkeypatch.setattr(validation, "LOGS", {"gitter": ("gitter", "Gitter sample"),
+                                             "slack": ("slack", "Slack sample")})
+    monkeypatch.setattr(validation, "MODEL", {**validation.MODEL, "replicates": 12,
+                                              "days": 120})
+    monkeypatch.setattr(validation, "patterns", lambda: [])
+    page = validation.build(fixtures)
+    text = validation.candidate(fixtures, "baseline")
+    for key, title in (("gitter", "Gitter sample"), ("slack", "Slack sample")):
+        rows = page["logs"][key]["all"]
+        inside, known = validation.count(rows)
+        assert f"{title}: facts inside the real range: all {inside} of {known}," in text
+        for r in rows:
+            if r.get("inside") is False:
+                assert f"  outside: {r['label']}: real {validation._cell(r, 'b')}," in text
