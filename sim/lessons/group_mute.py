@@ -57,9 +57,7 @@ def analyze(d: Runs) -> Analysis:
 
 def plot(d: Runs, a: Analysis) -> go.Figure:
     """The lesson's figure."""
-    return plots.panels("members' messages a day (7-day mean)", plots.daily_lines(d, "messages"),
-                        "mean trust", plots.daily_lines(d, "mean_trust", smooth=1),
-                        "messages", "trust (0-1)")
+    return plots.messages_and_trust(d)
 
 
 LESSON = Lesson(

@@ -72,3 +72,21 @@ def zero_line(fig: go.Figure, col: int = 2) -> go.Figure:
     """A thin line at 0 in one panel (for differences)."""
     fig.add_hline(y=0, line={"color": "#999", "width": 1}, row=1, col=col)
     return fig
+
+
+def messages_and_trust(runs: Runs) -> go.Figure:
+    """Members' messages a day (7-day mean) and mean trust, every arm: the figure of the lessons
+    whose lever works through talk and trust (owner, group_mute)."""
+    return panels("members' messages a day (7-day mean)", daily_lines(runs, "messages"),
+                  "mean trust", daily_lines(runs, "mean_trust", smooth=1),
+                  "messages", "trust (0-1)")
+
+
+def members_and_final(runs: Runs, estimates: dict[str, Estimate]) -> go.Figure:
+    """Members present each day, and each arm's estimate of the members at the end (keyed by
+    arm): the figure of the lessons about who stays (poaching, checkin_removal)."""
+    labelled = {runs.label(arm): est for arm, est in estimates.items()}
+    return panels("members present", daily_lines(runs, "members", smooth=1),
+                  f"members at day {runs.days}",
+                  [estimate_bars(labelled, [arm_color(runs, k) for k in estimates])],
+                  "members", "members")

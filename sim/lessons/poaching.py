@@ -62,11 +62,8 @@ def analyze(d: Runs) -> Analysis:
 
 def plot(d: Runs, a: Analysis) -> go.Figure:
     """The lesson's figure."""
-    est = {d.label(arm): a.numbers.estimates[f"members_{arm}"] for arm in ARMS}
-    return plots.panels("members present", plots.daily_lines(d, "members", smooth=1),
-                        f"members at day {d.days}",
-                        [plots.estimate_bars(est, [plots.arm_color(d, k) for k in ARMS])],
-                        "members", "members")
+    return plots.members_and_final(d, {arm: a.numbers.estimates[f"members_{arm}"]
+                                       for arm in ARMS})
 
 
 LESSON = Lesson(
