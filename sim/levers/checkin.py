@@ -2,7 +2,8 @@
 
 Members check in with a chance that grows with their attention and fit; a check-in is a message,
 and each one builds habit: a higher floor under the member's attention (phases/posting.py and
-phases/attention.py).
+phases/attention.py). With ``checkin_kick_days`` = k > 0, whoever has not checked in for k days is
+removed on a check-in day (P26, 打卡踢人: phases/checkin_removal.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from sim.state import State
 
 
 class Checkin(Lever):
-    name, switch, principles = "checkin", "checkin", ("P5", "P16")
+    name, switch, principles = "checkin", "checkin", ("P5", "P16", "P26")
 
     def apply(self, state: State, plan: DayPlan, day: int) -> None:
         g = state.groups

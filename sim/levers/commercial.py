@@ -5,7 +5,8 @@ A commercial post gives members a chance to buy (phases/payment.py). One that co
 (phases/trust.py, phases/leaving.py). Posting costs nothing extra; its price is in members.
 ``commercial_start`` > 0 serves first and sells later (P23, 先服务后索取). An assumption that makes
 the advice matter, off by default: with ``commercial_serve_days`` = k, every commercial post in a
-group's first k days annoys members, whatever the cadence.
+group's first k days annoys members, whatever the cadence. Past buyers may buy again on a
+commercial post (P22, 复购: ``repurchase`` in phases/payment.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sim.state import State
 
 
 class Commercial(Lever):
-    name, switch, principles = "commercial", "commercial_every", ("P15", "P20", "P23")
+    name, switch, principles = "commercial", "commercial_every", ("P15", "P20", "P22", "P23")
 
     def apply(self, state: State, plan: DayPlan, day: int) -> None:
         g, p = state.groups, state.p
