@@ -253,7 +253,9 @@ def principles_markdown() -> str:
         out += ["", f"## {p}", "", f"**{pr.title}.** {pr.words} (article: seeds/{pr.seeds})", ""]
         out.append(f"- lesson: {_list(c['lessons'])}"
                    + (f" (`commsim lesson {c['lessons'][0]}`)" if c["lessons"] else ""))
-        out.append(f"- levers: {_list(c['levers'], code=False)}")
+        out.append(f"- levers: {_list(c['levers'], code=False)}" if c["levers"] or not c["params"]
+                   else "- levers: none of its own: a rule of the model or a property of the "
+                        "world, set by the parameters below")
         out.append(f"- parameters: {_list(c['params'])}")
         out.append(f"- scenarios: {_list(c['scenarios'])}")
         out.append(f"- tests: {_list(c['tests'])}")

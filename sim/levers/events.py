@@ -1,4 +1,4 @@
-"""Offline events (P16, P17): meetings in the group's city that build ties and trust.
+"""Offline events (P13, P16, P17): meetings in the group's city that build ties and trust.
 
 Members in the event's city who trust the group and fit its topic attend; attendees form ties
 with each other and gain trust (phases/ties.py, phases/trust.py).
@@ -12,7 +12,7 @@ from sim.state import State
 
 
 class Events(Lever):
-    name, switch, principles = "events", "event_every", ("P16", "P17")
+    name, switch, principles = "events", "event_every", ("P13", "P16", "P17")
 
     def apply(self, state: State, plan: DayPlan, day: int) -> None:
         g = state.groups
