@@ -109,13 +109,13 @@ def analyze(d: Runs) -> Analysis:
 def plot(d: Runs, a: Analysis) -> go.Figure:
     """The lesson's figure."""
     names = [*LEVERS, PLAYBOOK]
-    est = {d.label(arm): a.numbers.estimates[f"return_per_yuan_{arm}"] for arm in names}
+    est = {arm: a.numbers.estimates[f"return_per_yuan_{arm}"] for arm in names}
     left = plots.daily_lines(d, "revenue", [BASE, PLAYBOOK], smooth=1) + [
         t.update(line={"dash": "dot", "color": t.line.color}, name=f"{t.name} (cost)")
         for t in plots.daily_lines(d, "cost", [PLAYBOOK], smooth=1)]
     fig = plots.panels("revenue (solid) and cost (dotted) so far", left,
                        f"yuan back per yuan spent over {d.days} days",
-                       [plots.estimate_bars(est, [plots.arm_color(d, k) for k in names])],
+                       [plots.arm_bars(d, est)],
                        "yuan", "yuan per yuan")
     return plots.zero_line(fig)
 

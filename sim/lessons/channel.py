@@ -107,11 +107,11 @@ def analyze(d: Runs) -> Analysis:
 def plot(d: Runs, a: Analysis) -> go.Figure:
     """The lesson's figure."""
     arms = (BROAD, TARGETED)
-    est = {d.label(arm): a.numbers.estimates[f"yuan_per_engaged_{arm}"] for arm in arms}
+    est = {arm: a.numbers.estimates[f"yuan_per_engaged_{arm}"] for arm in arms}
     return plots.panels("share of members who have spoken",
                         plots.daily_lines(d, "ever_spoken_share", smooth=1),
                         "yuan per extra engaged member",
-                        [plots.estimate_bars(est, [plots.arm_color(d, k) for k in arms])],
+                        [plots.arm_bars(d, est)],
                         "share (0-1)", "yuan")
 
 

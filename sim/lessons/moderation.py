@@ -54,10 +54,10 @@ def analyze(d: Runs) -> Analysis:
 
 def plot(d: Runs, a: Analysis) -> go.Figure:
     """The lesson's figure."""
-    est = {d.label(arm): a.numbers.estimates[f"trust_{arm}"] for arm in ARMS}
+    est = {arm: a.numbers.estimates[f"trust_{arm}"] for arm in ARMS}
     fig = plots.panels("mean trust of members", plots.daily_lines(d, "mean_trust", smooth=1),
                        f"mean trust at day {d.days}",
-                       [plots.estimate_bars(est, [plots.arm_color(d, k) for k in ARMS])],
+                       [plots.arm_bars(d, est)],
                        "trust (0-1)", "trust (0-1)")
     return fig
 

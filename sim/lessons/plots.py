@@ -82,11 +82,15 @@ def messages_and_trust(runs: Runs) -> go.Figure:
                   "messages", "trust (0-1)")
 
 
+def arm_bars(runs: Runs, estimates: dict[str, Estimate], scale: float = 1.0) -> go.Bar:
+    """Bars of one estimate per arm (keyed by arm), each labelled and coloured as its arm."""
+    return estimate_bars({runs.label(arm): est for arm, est in estimates.items()},
+                         [arm_color(runs, arm) for arm in estimates], scale)
+
+
 def members_and_final(runs: Runs, estimates: dict[str, Estimate]) -> go.Figure:
     """Members present each day, and each arm's estimate of the members at the end (keyed by
     arm): the figure of the lessons about who stays (poaching, checkin_removal)."""
-    labelled = {runs.label(arm): est for arm, est in estimates.items()}
     return panels("members present", daily_lines(runs, "members", smooth=1),
-                  f"members at day {runs.days}",
-                  [estimate_bars(labelled, [arm_color(runs, k) for k in estimates])],
+                  f"members at day {runs.days}", [arm_bars(runs, estimates)],
                   "members", "members")

@@ -71,13 +71,13 @@ def analyze(d: Runs) -> Analysis:
 
 def plot(d: Runs, a: Analysis) -> go.Figure:
     """The lesson's figure."""
-    est = {d.label(arm): a.numbers.estimates[f"profit_{arm}"] for arm in ARMS}
+    est = {arm: a.numbers.estimates[f"profit_{arm}"] for arm in ARMS}
     left = plots.daily_lines(d, "revenue", smooth=1) + [
         t.update(line={"dash": "dot", "color": t.line.color}, name=f"{t.name} (cost)")
         for t in plots.daily_lines(d, "cost", smooth=1)]
     fig = plots.panels("revenue (solid) and cost (dotted) so far", left,
                        f"profit over {d.days} days",
-                       [plots.estimate_bars(est, [plots.arm_color(d, k) for k in ARMS])],
+                       [plots.arm_bars(d, est)],
                        "yuan", "yuan")
     return plots.zero_line(fig)
 

@@ -49,10 +49,10 @@ def analyze(d: Runs) -> Analysis:
 def plot(d: Runs, a: Analysis) -> go.Figure:
     """The lesson's figure."""
     arms = (RED, EVENTS, LEADERS)
-    est = {d.label(arm): a.numbers.estimates[f"late_messages_{arm}"] for arm in arms}
+    est = {arm: a.numbers.estimates[f"late_messages_{arm}"] for arm in arms}
     fig = plots.panels("muted members", plots.daily_lines(d, "muted", smooth=1),
                        f"extra members' messages, days {LATE}-{d.days}",
-                       [plots.estimate_bars(est, [plots.arm_color(d, k) for k in arms])],
+                       [plots.arm_bars(d, est)],
                        "members muted", "messages vs nothing")
     return plots.zero_line(fig)
 

@@ -59,10 +59,10 @@ def analyze(d: Runs) -> Analysis:
 def plot(d: Runs, a: Analysis) -> go.Figure:
     """The lesson's figure."""
     arms = (REFERRAL, ADDS)
-    est = {d.label(arm): a.numbers.estimates[f"cost_per_member_{arm}"] for arm in arms}
+    est = {arm: a.numbers.estimates[f"cost_per_member_{arm}"] for arm in arms}
     return plots.panels("members present", plots.daily_lines(d, "members", smooth=1),
                         "yuan per extra member",
-                        [plots.estimate_bars(est, [plots.arm_color(d, k) for k in arms])],
+                        [plots.arm_bars(d, est)],
                         "members", "yuan")
 
 

@@ -82,10 +82,10 @@ def analyze(d: Runs) -> Analysis:
 
 def plot(d: Runs, a: Analysis) -> go.Figure:
     """The lesson's figure."""
-    est = {d.label(arm): a.numbers.estimates[f"repeat_sales_{arm}"] for arm in ARMS}
+    est = {arm: a.numbers.estimates[f"repeat_sales_{arm}"] for arm in ARMS}
     return plots.panels("revenue so far (yuan)", plots.daily_lines(d, "revenue", smooth=1),
                         f"sales to past buyers over {d.days} days",
-                        [plots.estimate_bars(est, [plots.arm_color(d, k) for k in ARMS])],
+                        [plots.arm_bars(d, est)],
                         "yuan", "sales", left_x="day")
 
 

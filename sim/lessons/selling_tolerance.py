@@ -76,10 +76,10 @@ def analyze(d: Runs) -> Analysis:
 
 def plot(d: Runs, a: Analysis) -> go.Figure:
     """The lesson's figure."""
-    est = {d.label(arm): a.numbers.estimates[f"members_final_{arm}_vs_none"] for arm in SELLING}
+    est = {arm: a.numbers.estimates[f"members_final_{arm}_vs_none"] for arm in SELLING}
     fig = plots.panels("members present", plots.daily_lines(d, "members", smooth=1),
                        f"members at day {d.days}, minus no selling",
-                       [plots.estimate_bars(est, [plots.arm_color(d, k) for k in SELLING])],
+                       [plots.arm_bars(d, est)],
                        "members", "members")
     return plots.zero_line(fig)
 

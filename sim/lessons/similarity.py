@@ -52,11 +52,11 @@ def analyze(d: Runs) -> Analysis:
 
 def plot(d: Runs, a: Analysis) -> go.Figure:
     """The lesson's figure."""
-    est = {d.label(arm): a.numbers.estimates[f"ties_{arm}"] for arm in ARMS}
+    est = {arm: a.numbers.estimates[f"ties_{arm}"] for arm in ARMS}
     return plots.panels("tie density (known pairs / possible pairs)",
                         plots.daily_lines(d, "tie_density", smooth=1),
                         f"tie density at day {d.days}",
-                        [plots.estimate_bars(est, [plots.arm_color(d, k) for k in ARMS])],
+                        [plots.arm_bars(d, est)],
                         "tie density", "tie density")
 
 

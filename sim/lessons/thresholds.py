@@ -59,10 +59,10 @@ def analyze(d: Runs) -> Analysis:
 
 def plot(d: Runs, a: Analysis) -> go.Figure:
     """The lesson's figure."""
-    est = {d.label(arm): a.numbers.estimates[f"churn_share_{arm}"] for arm in ARMS}
+    est = {arm: a.numbers.estimates[f"churn_share_{arm}"] for arm in ARMS}
     fig = plots.panels("members present", plots.daily_lines(d, "members", smooth=1),
                        "share of joiners who left",
-                       [plots.estimate_bars(est, [plots.arm_color(d, k) for k in ARMS], 100)],
+                       [plots.arm_bars(d, est, 100)],
                        "members", "% of those who joined")
     return fig
 
