@@ -194,7 +194,10 @@ class DaskExecutor(Executor):
             return distributed.LocalCluster(
                 n_workers=self.workers, threads_per_worker=1, processes=True,
                 host="127.0.0.1", dashboard_address=DASHBOARD,
-                silence_logs=logging.ERROR,  # a restarted worker would scribble over the bar
+                # workers' own log lines stay off the screen: a restarted worker, or one whose
+                # heartbeat fails while Ctrl-C stops the cluster, printed tracebacks over the
+                # bar and the interrupt message; commsim reports lost workers itself
+                silence_logs=logging.CRITICAL,
                 scheduler_kwargs={"allowed_failures": MAX_RETRIES})
 
     def _check_versions(self) -> None:
