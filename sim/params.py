@@ -85,6 +85,18 @@ class Params(BaseModel):
                               "groups")
     straggle_delay: float = P(300.0, "days", 0, 3650, "assumption",
                               "mean days before a straggler answers", "groups")
+    dead_after: float = P(0.0, "days", 0, 3650,
+                          "assumption; newcomers go by a group's visible recent activity "
+                          "(Kraut & Resnick 2012); docs/validation.md: some real rooms never "
+                          "see another message after their first weeks",
+                          "a launch invitee who answers when the group has had no message for "
+                          "this many days does not join (0 = off)", "groups")
+    straggle_fate: float = P(0.0, "power", 0, 4,
+                             "assumption; a lively room keeps being found, a dead one is "
+                             "forgotten (docs/validation.md: some real rooms never hear again)",
+                             "how much a group's vitality v sets its stragglers: the odds that a "
+                             "launch invitee straggles are scaled by v to this power (0 = "
+                             "whatever the group's fate)", "groups")
     accept_base: float = P(0.85, "probability", 0, 1, "assumption",
                            "chance that a well-matched invitee joins a free group", "groups")
     topic_spread: float = P(0.12, "topic distance", 0.0, 1.0, "assumption",
@@ -100,6 +112,12 @@ class Params(BaseModel):
                               "spread (lognormal sigma) of base posting intensity", "members")
     burst_mean: float = P(2.0, "messages", 0, 20, "assumption",
                           "mean extra messages on a day a member posts", "members")
+    burst_half: float = P(0.0, "posts/day", 0, 100,
+                          "assumption; messages per day follow the posting intensity "
+                          "(Wilkinson 2008: the prolific post more often and more each time)",
+                          "posting intensity at which a member's extra messages on a posting "
+                          "day reach half of burst_mean (0 = every poster's burst has mean "
+                          "burst_mean)", "members")
     share_spammers: float = P(0.04, "share", 0, 1, "P7, P8",
                               "share of invitees who are spammers", "members")
     share_troublemakers: float = P(0.03, "share", 0, 1, "P9",
@@ -153,6 +171,12 @@ class Params(BaseModel):
                               "spread (lognormal sigma) of a group's vitality: a factor of median "
                               "1, drawn once per group, on every member's posting and on the odds "
                               "that a launch invitee arrives late", "posting")
+    vitality_talk: float = P(1.0, "power", 0, 2,
+                             "assumption; docs/validation.md (in real rooms, bigger rooms do "
+                             "not have much chattier posters)",
+                             "how much a group's vitality v sets its members' posting: the rate "
+                             "is multiplied by v to this power (1 = fully, 0 = not at all: the "
+                             "group's fate then acts only on who arrives)", "posting")
     career_stop: float = P(0.6, "probability", 0, 1,
                            "Wilkinson 2008 (the chance to stop after k contributions ~ 1/k)",
                            "chance that a member with k messages stops posting for good after a "

@@ -137,11 +137,17 @@ def test_invariants_hold_every_day():
     assert np.all(np.diff(model.daily.cost) >= 0) and np.all(np.diff(model.daily.revenue) >= 0)
 
 
-def test_independent_posters_match_the_bernoulli_mean(report):
+@pytest.mark.parametrize("half", [0.0, 0.02])
+def test_independent_posters_match_the_bernoulli_mean(report, half):
     """Analytic corner: with no stimulation, decay, churn, questions or trust changes, identical
-    members are independent Bernoulli posters: messages a day = n (1 - e^(-r)) (1 + burst)."""
-    n, activity, burst, crowd = 200, 0.05, 1.0, 80.0
-    corner = dict(group_size=n, activity_median=activity, activity_sigma=0.0, burst_mean=burst,
+    members are independent Bernoulli posters: messages a day = n (1 - e^(-r)) (1 + burst), the
+    burst's mean scaled by r / (r + burst_half) when burst_half is on (the prolific write more on
+    the days they speak): at r = 0.0143 and half 0.02, 42% of the flat burst."""
+    n, activity, crowd = 200, 0.05, 80.0
+    rate = activity / (1 + n / crowd)  # trust 0.5 + 0.5 and fit 1 leave the rate as it is
+    burst = 1.0 * (rate / (rate + half) if half else 1.0)
+    corner = dict(group_size=n, activity_median=activity, activity_sigma=0.0, burst_mean=1.0,
+                  burst_half=half, straggle_share=0.0, interest_days=0.0,
                   social_gain=0.0, attention_decay=0.0, leave_base=0.0, mute_base=0.0,
                   question_share=0.0, share_spammers=0.0, share_troublemakers=0.0,
                   trust_init_sd=0.0, trust_tie=0.0, topic_spread=0.0, join_delay=0.0,
@@ -153,7 +159,6 @@ def test_independent_posters_match_the_bernoulli_mean(report):
         model.step()
     daily = model.daily
     assert (daily.members == n).all()
-    rate = activity / (1 + n / crowd)  # trust 0.5 + 0.5 and fit 1 leave the rate as it is
     p = -math.expm1(-rate)
     expected = n * p * (1 + burst)
     # a day's messages: sum of n (Bernoulli x (1 + geometric)) -> variance per member known

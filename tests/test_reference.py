@@ -95,6 +95,10 @@ CONFIGS: dict[str, dict] = {
     "commercial_serve": {"commercial_every": 7, "commercial_serve_days": 30},
     # issue 12's sparks: interest that fades fast and late arrivals in many early waves
     "sparks": {"interest_days": 5.0, "late_waves": 4, "late_delay": 20.0, "late_share": 0.8},
+    # issue 12's fate and burst rules at values far from the defaults, within 60 days
+    "fate": {"straggle_share": 0.3, "straggle_delay": 20.0, "straggle_fate": 2.0,
+             "vitality_talk": 0.3, "vitality_sigma": 1.0, "burst_half": 0.2, "burst_mean": 4.0,
+             "dead_after": 6.0},
 }
 AT = {"messages": (5, 30, 59), "members": (10, 59), "ever_spoken_share": (14, 59),
       "mean_trust": (30, 59), "active_members": (30,), "muted": (59,), "churned": (59,),
@@ -351,13 +355,16 @@ STILL = {"group_size": 300, "join_delay": 0.0, "social_gain": 0.0, "attention_de
          "share_spammers": 0.0, "share_troublemakers": 0.0, "owner_answer_share": 0.0,
          # issue 12's mechanisms off: no late arrivals, one vitality, careers that never end,
          # no pull of talk on attention (each would make posters depend on each other or time)
-         "late_share": 0.0, "vitality_sigma": 0.0, "career_stop": 0.0, "talk_pull": 0.0}
+         "late_share": 0.0, "vitality_sigma": 0.0, "career_stop": 0.0, "talk_pull": 0.0,
+         "straggle_share": 0.0, "interest_days": 0.0}
 STILL_DAYS = 40
 
 
 def _expected_messages(activity, fit, trust_sum, size, p) -> tuple[float, float]:
     rate = activity / (1.0 + size / p.crowding_size) * fit * trust_sum
     chance, m = -np.expm1(-rate), p.burst_mean
+    if p.burst_half > 0:  # the prolific write more on the days they speak
+        m = m * rate / (rate + p.burst_half)
     mean = STILL_DAYS * np.sum(chance * (1 + m))
     var = STILL_DAYS * np.sum(chance * (1 + 3 * m + 2 * m * m) - chance**2 * (1 + m) ** 2)
     return mean, var

@@ -20,11 +20,13 @@ A present member posts with chance ``1 - exp(-rate)``, where
 - ``seen``: ``1 + seen_boost`` for ``seen_days`` after being answered or @-mentioned (P21,
   Joyce & Kraut 2006); ``commitment``: ``1 + commit_talk * commit`` (P7, sign open);
 - ``mute``: ``mute_post_factor`` for members who muted the group; ``leader``: ``leader_boost``;
-- ``vitality``: the group's fate, lognormal of median 1 and spread ``vitality_sigma``, drawn once
-  per group (Kraut & Resnick 2012: most new groups fail and a few thrive), so that groups differ
-  in fate as well as in chance. While a group-wide mute (禁言, P25) is on, the rate
-  is also multiplied by ``1 - group_mute x group_mute_obey``, the share of the day's talk the mute
-  leaves, and so is the spammers' ``spam_rate``.
+- ``vitality``: the group's fate v, lognormal of median 1 and spread ``vitality_sigma``, drawn
+  once per group (Kraut & Resnick 2012: most new groups fail and a few thrive), so that groups
+  differ in fate as well as in chance; the rate takes ``v ** vitality_talk`` (below 1, a lively
+  group is lively more because more people find it than because each talks more). While a
+  group-wide mute (禁言, P25) is on, the rate is also multiplied by ``1 - group_mute x
+  group_mute_obey``, the share of the day's talk the mute leaves, and so is the spammers'
+  ``spam_rate``.
 
 Posting careers end (Wilkinson 2008): after a day a member posted, with ``k`` messages in the group
 so far, they stop posting for good with chance ``career_stop / k``, so many speak once and the
@@ -32,7 +34,9 @@ prolific are those who keep going. A member whose career ended still reads (and 
 
 A planted question from a "newbie" shill draws in a matched member with chance
 ``shill_resonance * fit`` per question (P2). On a posting day a member posts ``1 + G`` messages,
-with G geometric of mean ``burst_mean``. On a check-in day (P16) a member also checks in, one
+with G geometric of mean ``burst_mean x rate / (rate + burst_half)`` (``burst_mean`` when
+``burst_half`` is 0): the prolific write more on the days they speak and an occasional poster one
+line. On a check-in day (P16) a member also checks in, one
 message, with chance ``checkin_rate * attention * fit`` (times ``checkin_kick_comply`` while
 skipping it means removal, P26: sim/phases/checkin_removal.py). Spammers post ads
 (``spam_rate`` a day) instead of talking; ads count apart from ``messages``.
@@ -58,7 +62,7 @@ def _post(today, posted, habit, messages, quarter, person_messages, messages_g, 
           burst_base, checkin_base, radiation_base, radiation_ties, seen_boost, commit_talk,
           mute_factor, leader_on, leader_boost, quiet_planted, burst_mean, checkin_rate,
           checkin_habit, checkin_habit_max, day, in_quarter, vitality_g, retired, career_base,
-          career_stop):
+          career_stop, burst_half):
     """The posting rule for every member row, in one pass (see the module docstring); then the
     counts it feeds: messages per member, per person and per group, posters per group."""
     for i in range(run.size):
@@ -85,7 +89,10 @@ def _post(today, posted, habit, messages, quarter, person_messages, messages_g, 
             log_quiet += planted_g[g] * quiet_planted[i]  # log(1 - resonance * fit), per member
         if speaks and below(draw(post_base[r], key[i]), log_quiet):
             posted[i] = True
-            today[i] = 1 + geometric_one(draw(burst_base[r], key[i]), burst_mean[r])
+            extra = burst_mean[r]  # mean extra messages: flat, or growing with the rate
+            if burst_half[r] > 0:
+                extra *= rate / (rate + burst_half[r])
+            today[i] = 1 + geometric_one(draw(burst_base[r], key[i]), extra)
             # the career may end here: chance career_stop / k with k messages so far
             if draw(career_base[r], key[i]) * (messages[i] + today[i]) < career_stop[r]:
                 retired[i] = True
@@ -100,6 +107,11 @@ def _post(today, posted, habit, messages, quarter, person_messages, messages_g, 
             person_messages[person[i]] += today[i]
             messages_g[g] += today[i]
             posters_g[g] += 1.0
+
+
+def _talk_vitality(vitality: np.ndarray, power: np.ndarray) -> np.ndarray:
+    """The factor a group's vitality puts on its members' posting: ``vitality ** vitality_talk``."""
+    return np.where(power == 1.0, vitality, vitality ** power)
 
 
 def _unmuted(value, plan: DayPlan, groups: np.ndarray | None = None):
@@ -139,8 +151,11 @@ def step(state: State, plan: DayPlan, day: int) -> None:
         leader_on=plan.leaders_on, leader_boost=p.leader_boost.all, quiet_planted=m.quiet_planted,
         burst_mean=p.burst_mean.all, checkin_rate=checkin_removal.checkin_rates(state, day),
         checkin_habit=p.checkin_habit.all, checkin_habit_max=p.checkin_habit_max.all, day=day,
-        in_quarter=day < QUARTER, vitality_g=_unmuted(g.vitality, plan), retired=m.retired,
-        career_base=stream_base(s, Stream.CAREER_END, day), career_stop=p.career_stop.all)
+        in_quarter=day < QUARTER,
+        vitality_g=_unmuted(_talk_vitality(g.vitality, p.vitality_talk[g.run]), plan),
+        retired=m.retired,
+        career_base=stream_base(s, Stream.CAREER_END, day), career_stop=p.career_stop.all,
+        burst_half=p.burst_half.all)
     # ads by spammers (the moderation lever removes them, leaving.py)
     run, grp = m.run, m.group
     spammers = np.flatnonzero((m.kind == SPAMMER) & (m.status == ACTIVE))
@@ -150,3 +165,4 @@ def step(state: State, plan: DayPlan, day: int) -> None:
     # tomorrow's stimulation: today's messages per member, members' and the operator's
     said = state.messages_today + plan.shill_messages + plan.operator_posts
     g.stimulus = np.where(size > 0, said / np.maximum(size, 1), 0.0)
+    g.last_talk = np.where(said > 0, day, g.last_talk)  # a dead room is not joined (joining.py)

@@ -64,7 +64,8 @@ def delay(model: ReferenceModel, group: Group | None = None) -> int:
             mean = p.late_delay
             if p.late_waves > 0:  # one of the group's waves of late arrivals
                 wave = int(model.rng.integers(p.late_waves))
-        if model.rng.random() < p.straggle_share:  # found months later, whatever the fate
+        s, v = p.straggle_share, group.vitality ** p.straggle_fate
+        if model.rng.random() < s * v / (s * v + 1.0 - s):  # found months later
             mean, wave = p.straggle_delay, None
     if wave is not None:  # the whole wave arrives on one day, drawn once per group and wave
         if wave not in group.wave_delays:
@@ -140,6 +141,9 @@ def decide(model: ReferenceModel) -> None:
             fit = interest_fit(person.interest, g.topic, p.fit_width)
             if not rng.random() < join_chance(model, inv, fit):
                 continue
+            if p.dead_after > 0 and inv.source == "launch" and \
+                    day - g.last_talk >= p.dead_after:
+                continue  # a dead room is not joined
             if any(m.person is person for m in g.seats) or room <= 0:
                 continue  # no second seat in a group; a full group takes no one (P12)
             room -= 1

@@ -11,17 +11,19 @@ A present member who is not a spammer posts today with chance ``1 - exp(-rate)``
     seen        = 1 + seen_boost until the day the member stops feeling seen (P21)
     mute        = mute_post_factor if the member muted the group
     leader      = leader_boost for a leader while the leaders lever is on (P17)
-    vitality    = the group's own factor, exp(vitality_sigma x N(0, 1)), drawn once per group
+    vitality    = the group's own factor v ** vitality_talk, v = exp(vitality_sigma x N(0, 1)) drawn
+                  once per group
 
 where x is yesterday's messages per member in the group, counting shills' and the operator's posts
 (P2: talk begets talk). Each question planted by a newbie shill draws an unmuted member in with
 chance ``shill_resonance x fit``, independently (P2). A member who posts sends ``1 + G`` messages, G
-geometric on {0, 1, ...} with mean ``burst_mean``; then, with ``k`` messages in the group so far,
-their posting career ends for good with chance ``career_stop / k`` (Wilkinson 2008): a member
-whose career ended never passes the posting rule again (check-ins go on). On a check-in day an
-unmuted member also checks in (one message) with chance ``checkin_rate x attention x fit`` and
-builds ``checkin_habit`` of attention floor, up to ``checkin_habit_max`` (P16). Active spammers
-post a geometric number of ads of mean ``spam_rate`` (not counted as messages).
+geometric on {0, 1, ...} with mean ``burst_mean`` (times ``rate / (rate + burst_half)`` when
+``burst_half`` > 0: the prolific write more on the days they speak); then, with ``k``
+messages in the group so far, their posting career ends for good with chance ``career_stop / k``
+(Wilkinson 2008): a member whose career ended never passes the posting rule again (check-ins go
+on). On a check-in day an unmuted member also checks in (one message) with chance
+``checkin_rate x attention x fit`` and builds ``checkin_habit`` of attention floor, up to
+``checkin_habit_max`` (P16). Active spammers post a geometric number of ads of mean ``spam_rate`` (not counted as messages).
 
 A group-wide mute (P25) multiplies the rate and ``spam_rate`` by ``1 - mute_share``. With the
 check-in's removal option (P26) members check in ``checkin_kick_comply`` times as often, and after
@@ -72,7 +74,8 @@ def rate(model: ReferenceModel, m: Member, stimulation: float, crowding: float) 
     reach = p.radiation_base + (1.0 - p.radiation_base) * min(
         1.0, (m.degree + m.messages) / p.radiation_ties)
     r = (m.person.activity * crowding * m.attention * m.fit * m.trust_sum() *
-         (1.0 + stimulation * reach) * (1.0 + p.commit_talk * m.commitment) * m.group.vitality)
+         (1.0 + stimulation * reach) * (1.0 + p.commit_talk * m.commitment) *
+         m.group.vitality ** p.vitality_talk)
     if m.seen_until > model.day:
         r *= 1.0 + p.seen_boost
     if m.status == MUTED:
@@ -92,7 +95,11 @@ def post(model: ReferenceModel, m: Member, stimulation: float, crowding: float) 
         quiet *= (1.0 - p.shill_resonance * m.fit) ** gp.planted_questions
     if not m.retired and rng.random() < 1.0 - quiet:
         m.posted = True
-        m.today = 1 + geometric(model, p.burst_mean)
+        today_rate = rate(model, m, stimulation, crowding)
+        extra = p.burst_mean  # mean extra messages: flat, or growing with the member's rate
+        if p.burst_half > 0:
+            extra *= today_rate / (today_rate + p.burst_half)
+        m.today = 1 + geometric(model, extra)
         if rng.random() < p.career_stop / (m.messages + m.today):  # the career ends here
             m.retired = True
     rate_in = p.checkin_rate * (p.checkin_kick_comply if kick_on(model) else 1.0)
@@ -122,4 +129,6 @@ def step(model: ReferenceModel) -> None:
                            if m.kind == SPAMMER and m.status == ACTIVE)
         said = g.messages_today + gp.shill_messages + gp.operator_posts
         g.stimulus = said / size if size > 0 else 0.0  # tomorrow's x
+        if said > 0:
+            g.last_talk = model.day  # a dead room is not joined (joining.py)
     remove_skippers(model)
