@@ -23,7 +23,8 @@ messages in the group so far, their posting career ends for good with chance ``c
 (Wilkinson 2008): a member whose career ended never passes the posting rule again (check-ins go
 on). On a check-in day an unmuted member also checks in (one message) with chance
 ``checkin_rate x attention x fit`` and builds ``checkin_habit`` of attention floor, up to
-``checkin_habit_max`` (P16). Active spammers post a geometric number of ads of mean ``spam_rate`` (not counted as messages).
+``checkin_habit_max`` (P16). Active spammers post a geometric number of ads of mean
+``spam_rate`` (not counted as messages).
 
 A group-wide mute (P25) multiplies the rate and ``spam_rate`` by ``1 - mute_share``. With the
 check-in's removal option (P26) members check in ``checkin_kick_comply`` times as often, and after
