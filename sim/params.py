@@ -63,27 +63,32 @@ class Params(BaseModel):
     overlap: float = P(0.1, "share", 0, 1, "P12 (people sit in 4-6 groups); assumption",
                        "share of invitations to a group that go to people invited to another of "
                        "the operator's groups", "groups")
-    join_delay: float = P(6.0, "days", 0, 60, "assumption; P19 (groups fill over days)",
+    join_delay: float = P(3.466, "days", 0, 60, "assumption; P19 (groups fill over days)"
+                                 "; searched on half A of docs/validation.md",
                           "mean days before an invitee answers an invitation", "groups")
-    late_share: float = P(0.7, "share", 0, 1,
+    late_share: float = P(0.677, "share", 0, 1,
                           "Kraut & Resnick 2012 (a founding core, then newcomers over months); "
-                          "assumption",
+                          "assumption; searched on half A of docs/validation.md",
                           "share of launch invitees who arrive late (after late_delay days on "
                           "average) instead of in the first days", "groups")
-    late_delay: float = P(25.0, "days", 0, 3650, "assumption; Gitter rooms keep gaining posters",
+    late_delay: float = P(153.416, "days", 0, 3650, "assumption; Gitter rooms keep gaining posters"
+                                   "; searched on half A of docs/validation.md",
                           "mean days before a late launch invitee answers", "groups")
-    late_waves: int = P(0, "waves", 0, 1000,
+    late_waves: int = P(2, "waves", 0, 1000,
                         "docs/validation.md (real rooms peak late and fall within a week: "
-                        "newcomers come in bursts); assumption",
+                        "newcomers come in bursts); assumption"
+                        "; searched on half A of docs/validation.md",
                         "late arrivals come in this many waves, each on one day of mean "
                         "late_delay drawn per group (0 = each on their own day)", "groups")
-    straggle_share: float = P(0.0, "share", 0, 1,
+    straggle_share: float = P(0.116, "share", 0, 1,
                               "assumption; real rooms still gain a poster now and then after "
-                              "months (docs/validation.md); off by default, see docs/teaching.md",
+                              "months (docs/validation.md); off by default, see docs/teaching.md"
+                              "; searched on half A of docs/validation.md",
                               "share of launch invitees who find the group only months later "
                               "(after straggle_delay days on average), whatever its vitality",
                               "groups")
-    straggle_delay: float = P(300.0, "days", 0, 3650, "assumption",
+    straggle_delay: float = P(278.166, "days", 0, 3650, "assumption"
+                                       "; searched on half A of docs/validation.md",
                               "mean days before a straggler answers", "groups")
     dead_after: float = P(0.0, "days", 0, 3650,
                           "assumption; newcomers go by a group's visible recent activity "
@@ -91,9 +96,10 @@ class Params(BaseModel):
                           "see another message after their first weeks",
                           "a launch invitee who answers when the group has had no message for "
                           "this many days does not join (0 = off)", "groups")
-    straggle_fate: float = P(0.0, "power", 0, 4,
+    straggle_fate: float = P(1.803, "power", 0, 4,
                              "assumption; a lively room keeps being found, a dead one is "
-                             "forgotten (docs/validation.md: some real rooms never hear again)",
+                             "forgotten (docs/validation.md: some real rooms never hear again)"
+                             "; searched on half A of docs/validation.md",
                              "how much a group's vitality v sets its stragglers: the odds that a "
                              "launch invitee straggles are scaled by v to this power (0 = "
                              "whatever the group's fate)", "groups")
@@ -105,16 +111,20 @@ class Params(BaseModel):
                          "topic distance at which interest fit falls to 1/e", "groups")
 
     # -- members --------------------------------------------------------------------------------
-    activity_median: float = P(0.05, "posts/day", 0, 10,
-                               "assumption; heavy tail per Wilkinson 2008 and P4",
+    activity_median: float = P(0.087, "posts/day", 0, 10,
+                               "assumption; heavy tail per Wilkinson 2008 and P4"
+                               "; searched on half A of docs/validation.md",
                                "median base posting intensity of a member", "members")
-    activity_sigma: float = P(2.7, "log units", 0, 4, "assumption; P4 (70-80/10-20/5-10 split)",
+    activity_sigma: float = P(2.232, "log units", 0, 4, "assumption; P4 (70-80/10-20/5-10 split)"
+                                     "; searched on half A of docs/validation.md",
                               "spread (lognormal sigma) of base posting intensity", "members")
-    burst_mean: float = P(2.0, "messages", 0, 20, "assumption",
+    burst_mean: float = P(3.738, "messages", 0, 20, "assumption"
+                                 "; searched on half A of docs/validation.md",
                           "mean extra messages on a day a member posts", "members")
-    burst_half: float = P(0.0, "posts/day", 0, 100,
+    burst_half: float = P(0.121, "posts/day", 0, 100,
                           "assumption; messages per day follow the posting intensity "
-                          "(Wilkinson 2008: the prolific post more often and more each time)",
+                          "(Wilkinson 2008: the prolific post more often and more each time)"
+                          "; searched on half A of docs/validation.md",
                           "posting intensity at which a member's extra messages on a posting "
                           "day reach half of burst_mean (0 = every poster's burst has mean "
                           "burst_mean)", "members")
@@ -142,12 +152,15 @@ class Params(BaseModel):
                        "distinct age cohorts", "members")
 
     # -- posting, replies, attention -------------------------------------------------------------
-    social_gain: float = P(1.5, "multiplier", 0, 20, "P2 (activity radiation); Muchnik 2013",
+    social_gain: float = P(0.861, "multiplier", 0, 20, "P2 (activity radiation); Muchnik 2013"
+                                  "; searched on half A of docs/validation.md",
                            "most extra posting that a lively group can stimulate", "posting")
-    social_half: float = P(0.1, "messages/member/day", 1e-6, 100, "assumption",
+    social_half: float = P(0.256, "messages/member/day", 1e-6, 100, "assumption"
+                                  "; searched on half A of docs/validation.md",
                            "group activity at which stimulation is half its maximum", "posting")
-    crowding_size: float = P(60.0, "members", 1, 100_000,
-                             "P12 (big groups are loose and silent; best 150-200)",
+    crowding_size: float = P(43.907, "members", 1, 100_000,
+                             "P12 (big groups are loose and silent; best 150-200)"
+                             "; searched on half A of docs/validation.md",
                              "group size at which crowding halves each member's posting",
                              "posting")
     radiation_base: float = P(0.3, "share", 0, 1, "P2 (owner -> core -> active -> lurkers)",
@@ -165,36 +178,41 @@ class Params(BaseModel):
                           "Joyce & Kraut 2006 (56% vs 44% return after a reply); P21",
                           "extra posting of a member who was answered or @-mentioned", "posting")
     seen_days: int = P(7, "days", 0, 365, "assumption", "how long feeling seen lasts", "posting")
-    vitality_sigma: float = P(0.6, "log units", 0, 4,
+    vitality_sigma: float = P(1.346, "log units", 0, 4,
                               "Kraut & Resnick 2012 (most new groups fail, a few thrive); "
-                              "Cunha 2019 (early activity predicts a group's fate)",
+                              "Cunha 2019 (early activity predicts a group's fate)"
+                              "; searched on half A of docs/validation.md",
                               "spread (lognormal sigma) of a group's vitality: a factor of median "
                               "1, drawn once per group, on every member's posting and on the odds "
                               "that a launch invitee arrives late", "posting")
-    vitality_talk: float = P(1.0, "power", 0, 2,
+    vitality_talk: float = P(0.402, "power", 0, 2,
                              "assumption; docs/validation.md (in real rooms, bigger rooms do "
-                             "not have much chattier posters)",
+                             "not have much chattier posters)"
+                             "; searched on half A of docs/validation.md",
                              "how much a group's vitality v sets its members' posting: the rate "
                              "is multiplied by v to this power (1 = fully, 0 = not at all: the "
                              "group's fate then acts only on who arrives)", "posting")
-    career_stop: float = P(0.6, "probability", 0, 1,
-                           "Wilkinson 2008 (the chance to stop after k contributions ~ 1/k)",
+    career_stop: float = P(0.279, "probability", 0, 1,
+                           "Wilkinson 2008 (the chance to stop after k contributions ~ 1/k)"
+                           "; searched on half A of docs/validation.md",
                            "chance that a member with k messages stops posting for good after a "
                            "day they posted is career_stop / k", "posting")
     mute_post_factor: float = P(0.2, "multiplier", 0, 1, "assumption",
                                 "posting of a member who muted the group, relative to unmuted",
                                 "posting")
-    attention_decay: float = P(0.12, "1/day", 0, 1,
-                               "Wu & Huberman 2007 (attention to novelty fades); P1",
+    attention_decay: float = P(0.273, "1/day", 0, 1,
+                               "Wu & Huberman 2007 (attention to novelty fades); P1"
+                               "; searched on half A of docs/validation.md",
                                "daily loss of a member's attention to the group", "attention")
-    talk_pull: float = P(0.25, "1/(messages/member)", 0, 1000,
-                         "Crane & Sornette 2008, Zhao 2015 (self-exciting bursts of activity)",
+    talk_pull: float = P(0.303, "1/(messages/member)", 0, 1000,
+                         "Crane & Sornette 2008, Zhao 2015 (self-exciting bursts of activity)"
+                         "; searched on half A of docs/validation.md",
                          "share of lost attention regained per message per member posted in the "
                          "group that day (talk pulls readers back)", "attention")
-    interest_days: float = P(0.0, "days", 0, 100_000,
+    interest_days: float = P(41.36, "days", 0, 100_000,
                              "Wu & Huberman 2007 (interest in something new fades with its age); "
                              "docs/validation.md (real rooms talk in short sparks, not a busy "
-                             "core)",
+                             "core); searched on half A of docs/validation.md",
                              "days after joining at which talk can pull a member's attention back "
                              "only halfway: the ceiling is 1 / (1 + days in the group / "
                              "interest_days); 0 = no ceiling", "attention")
