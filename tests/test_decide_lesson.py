@@ -17,10 +17,13 @@ def test_lesson_runs_the_bundled_playbook():
     assert PLAYBOOK == load_scenario("playbook").overrides
 
 
-def test_discover_finds_small_groups_where_the_playbook_leaves_no_core():
-    """On a sweep of the playbook over 40 to 300 invited (3 replicates a size), the box for
-    "fewer than CORE members posting on day 90" is an upper limit on the group's size, below
-    200 (where the lesson says the playbook works) and above 60 (where it says it fails)."""
+def test_discover_finds_no_size_where_the_playbook_keeps_a_core():
+    """On a sweep of the playbook over 40 to 300 invited (3 replicates a size), fewer than CORE
+    members post on day 90 in at least 9 runs in 10, so `commsim discover` finds the condition
+    nearly everywhere and no limit on the group's size (96% of runs at issue 12's defaults).
+    Before those defaults it found an upper limit between 60 and 200; now talk is a sparse
+    trickle and few members post on any one day at any size, so the lesson's contrast of 60
+    with 200 invited is a difference of shares, not a size rule."""
     sizes = np.linspace(40, 300, 27).astype(int)
     reps = 3
     params = [{**PLAYBOOK, "group_size": int(s)} for s in sizes for _ in range(reps)]
@@ -28,9 +31,8 @@ def test_discover_finds_small_groups_where_the_playbook_leaves_no_core():
     runs = run_batch(params, seeds, 90, summary=True).runs
     runs["group_size"] = np.repeat(sizes, reps)
     cond = parse_condition(f"active_members_d90 < {CORE}", runs, "sweep")
+    assert cond.evaluate(runs).mean() >= 0.9
     d = discover(runs, ["group_size"], cond, np.repeat(np.arange(sizes.size), reps), "sweep",
                  resamples=0, with_cart=False)
-    (limit,) = d.box.limits
-    assert limit.name == "group_size" and limit.low is None
-    assert 60 < limit.high < 200
-    assert d.box.density > 0.5 and isinstance(d.trajectory, pd.DataFrame)
+    assert not d.box.limits
+    assert d.box.density >= 0.9 and isinstance(d.trajectory, pd.DataFrame)

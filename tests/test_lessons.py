@@ -14,7 +14,15 @@ import pytest
 from click.testing import CliRunner
 
 from sim.errors import UserError
-from sim.lessons import LESSONS, get_lesson, render_text, run_lesson, to_html, write_html
+from sim.lessons import (
+    LESSONS,
+    get_lesson,
+    real_rooms,
+    render_text,
+    run_lesson,
+    to_html,
+    write_html,
+)
 from sim.lessons.commands import lesson_command, lessons_command
 from sim.lessons.core import NOT_SUPPORTED, PARTLY, SUPPORTED, Check, Estimate, interval, verdict
 from sim.lessons.overrides import parse_assignments
@@ -23,37 +31,40 @@ from sim.params import resolve
 from tests.browser import chromium, new_page, requires_chromium
 from tests.conftest import HANG
 
-# lesson -> (verdict printed with the default replicates on every block, sign of the main effect)
+# lesson -> (verdict printed with the default replicates on every block, sign of the main effect);
+# a set of verdicts where the verdict depends on the block of seeds since issue 12's defaults (a
+# finding, in the lesson's note: sim/lessons/real_rooms.py); a sign of 0 where there is no
+# effect to find (the interval holds zero on every block)
 EXPECTED = {
     "silence_law": (SUPPORTED, +1),
     "shills": (SUPPORTED, +1),
-    "owner": (SUPPORTED, +1),
+    "owner": ({PARTLY, SUPPORTED}, +1),
     "survey_split": (SUPPORTED, +1),
     "content": (SUPPORTED, +1),
-    "thresholds": (SUPPORTED, -1),
-    "moderation": (SUPPORTED, +1),
-    "group_size": (PARTLY, -1),
+    "thresholds": ({SUPPORTED, NOT_SUPPORTED}, -1),
+    "moderation": ({SUPPORTED, PARTLY}, +1),
+    "group_size": ({PARTLY, NOT_SUPPORTED}, -1),
     "know_trust_interact": (SUPPORTED, +1),
     "similarity": (PARTLY, +1),
-    "commercial_cadence": (PARTLY, -1),
+    "commercial_cadence": ({PARTLY, NOT_SUPPORTED}, -1),
     "rituals": (SUPPORTED, +1),
     "red_packets": (SUPPORTED, -1),
     "referral": (SUPPORTED, +1),
-    "campaign": (PARTLY, +1),
+    "campaign": (NOT_SUPPORTED, +1),
     "profit": (SUPPORTED, +1),
     "playbook_limits": (NOT_SUPPORTED, +1),
     "poaching": (SUPPORTED, +1),
-    "group_mute": (SUPPORTED, -1),
+    "group_mute": ({SUPPORTED, PARTLY}, -1),
     "checkin_removal": (NOT_SUPPORTED, -1),
     "channel": (NOT_SUPPORTED, -1),
     "endorsement": (PARTLY, +1),
     "private_domain": (PARTLY, +1),
-    "know_members": (PARTLY, +1),
+    "know_members": (NOT_SUPPORTED, 0),
     "rivals": (SUPPORTED, -1),
     "own_groups": (SUPPORTED, -1),
-    "repeat_purchase": (PARTLY, +1),
+    "repeat_purchase": ({PARTLY, NOT_SUPPORTED}, +1),
     "selling_tolerance": (NOT_SUPPORTED, -1),
-    "serve_first": (NOT_SUPPORTED, -1),
+    "serve_first": ({NOT_SUPPORTED, SUPPORTED}, -1),
     "budget": (SUPPORTED, -1),
 }
 # Disjoint blocks (no lesson runs 1000 replicates): block 0 is what `commsim lesson` prints.
@@ -92,14 +103,24 @@ def test_lessons_cover_the_required_principles():
 @pytest.mark.parametrize("name", list(EXPECTED))
 def test_lesson_verdict_and_direction_of_effect(blocks, report, name, block):
     """On each seed block the lesson gives its expected verdict and its main effect has the
-    expected sign, with the 95% interval on that side of zero."""
+    expected sign, with the 95% interval on that side of zero; where the verdict depends on the
+    block (a set of verdicts), one of them, with the mean of the expected sign and the
+    lesson's note saying so; where there is no effect (sign 0), an interval holding zero."""
     result = blocks[name, block]
     expected, sign = EXPECTED[name]
     effect = result.effect
     report(f"{name}, seeds from {block}: {result.verdict}; {result.analysis.effect_label} "
            f"{effect.text('+.4g')}")
-    assert result.verdict == expected, "\n".join(result.reasons)
-    assert effect.above() if sign > 0 else effect.below()
+    if isinstance(expected, set):
+        assert result.verdict in expected, "\n".join(result.reasons)
+        assert real_rooms.note(name) in result.analysis.notes  # the lesson says so
+        assert effect.mean * sign > 0
+    else:
+        assert result.verdict == expected, "\n".join(result.reasons)
+        if sign == 0:
+            assert not effect.above() and not effect.below()
+        else:
+            assert effect.above() if sign > 0 else effect.below()
 
 
 @pytest.mark.parametrize("name", list(EXPECTED))

@@ -30,8 +30,11 @@ ARMS = {
     "red_packets": {"red_packet_every": 7},
     "events": {"event_every": 14},
     "leaders": {"leaders": 3},
-    "big": {"group_size": 400},
-    "size_cap": {"group_size": 400, "size_cap": 200},
+    # everyone answers in days (no late waves or stragglers), so the group passes 200 early: with
+    # most launch invitees arriving months later, a 400-invite group stays under 200 for months,
+    # a matter of arrival, not of the cap
+    "big": {"group_size": 400, "late_share": 0.0, "straggle_share": 0.0},
+    "size_cap": {"group_size": 400, "size_cap": 200, "late_share": 0.0, "straggle_share": 0.0},
     "referral": {"referral_rate": 0.02},
     "recruitment": {"recruit_per_day": 10.0},
     "recruitment_capped": {"recruit_per_day": 50.0},  # above friend_adds (20 a day)

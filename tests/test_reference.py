@@ -66,7 +66,7 @@ CONFIGS: dict[str, dict] = {
     "effort_test": {"effort_test": 0.6},
     "content": {"content_every": 3},
     "checkin": {"checkin": True},
-    "commercial": {"commercial_every": 2},
+    "commercial": {"commercial_every": 1},  # daily: enough leaving to see it doubled
     "moderation_public": {"moderation": 0.2, "troublemaker_policy": "public", "fight_rate": 0.1},
     "moderation_private": {"moderation": 0.2, "troublemaker_policy": "private",
                            "fight_rate": 0.1},

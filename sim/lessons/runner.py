@@ -9,6 +9,7 @@ import numpy as np
 
 from sim.batch import run_batch
 from sim.errors import UserError, closest
+from sim.lessons import real_rooms
 from sim.lessons.core import Lesson, LessonResult, Runs, verdict
 from sim.lessons.overrides import coerce_all
 from sim.params import resolve
@@ -89,6 +90,8 @@ def run_lesson(name: str, overrides: dict[str, Any] | None = None,
     start = time.perf_counter()
     runs = simulate(lesson, design, reps, labels, first_seed)
     analysis = lesson.analyze(runs)
+    if not overrides and real_rooms.note(name):  # what issue 12's defaults changed
+        analysis.notes.append(real_rooms.note(name))
     figure = lesson.plot(runs, analysis)
     figure.update_layout(title=f"{lesson.principle} {lesson.title}: {verdict(analysis.checks)}")
     return LessonResult(lesson=lesson, design=design, overrides=overrides, replicates=reps,

@@ -80,4 +80,4 @@ LESSON = Lesson(
     arms=ARMS, reference=REF, treatment=OPS, analyze=analyze, plot=plot,
     try_next=("attention_decay=0.0125", "members' attention fades half as fast: does the law "
               "still hold, and after how long?"),
-    days=180, replicates=40)
+    days=180, replicates=120)
