@@ -19,8 +19,10 @@ from sim import engine, outcomes, records
 from sim.params import Params, resolve
 from sim.rng import derive_seed
 
-DEFAULT_CHUNK = 700  # runs simulated together; on this machine 50 -> 2.3, 400 -> 5.0, 700 -> 5.1
-# M member-days/s, 1000 no faster (docs/performance.md): the per-day cost is shared by a chunk
+DEFAULT_CHUNK = 1000  # runs simulated together; the per-day cost is shared by a chunk. At issue
+# 12's defaults most invitees arrive months later, so a run holds fewer member-days and that cost
+# weighs more: on this machine 700 -> 4.4 to 4.6, 1000 -> 4.8 to 5.0 M member-days/s at about
+# 400 MiB (docs/performance.md); before those defaults 700 was as fast as 1000
 
 
 @dataclass

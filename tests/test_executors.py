@@ -50,7 +50,7 @@ def by_chunk(results) -> dict[int, pd.DataFrame]:
 def test_default_chunk_size_gives_every_worker_several_chunks():
     """At most the engine's chunk (DEFAULT_CHUNK) a chunk, and about four chunks per worker for
     small sweeps."""
-    assert default_chunk_size(100_000, 2) == DEFAULT_CHUNK == 700
+    assert default_chunk_size(100_000, 2) == DEFAULT_CHUNK == 1000
     assert default_chunk_size(80, 2) == 10
     assert default_chunk_size(3, 8) == 1
 

@@ -232,7 +232,12 @@ def decide(state: State, plan: DayPlan, day: int) -> None:
     if idx.size:
         _admit(state, plan, day, rows[idx], known[idx], {k: v[idx] for k, v in traits.items()},
                fit[idx], fee[idx], effort[idx])
-    inv.keep(~due)
+    # answered invitations leave the table; it is compacted only once half of it is answered, as
+    # most launch invitees wait months (late waves, stragglers) and a copy a day cost a tenth of
+    # the run
+    inv.day[rows] = -1
+    if 2 * np.count_nonzero(inv.day < 0) > inv.n:
+        inv.keep(inv.day >= 0)
 
 
 def _admit(state: State, plan: DayPlan, day: int, inv_rows: np.ndarray, known: np.ndarray,

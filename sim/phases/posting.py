@@ -73,6 +73,8 @@ def _post(today, posted, habit, messages, quarter, person_messages, messages_g, 
         r, g = run[i], grp[i]
         muted = status[i] == MUTED
         speaks = not retired[i]  # a posting career, once ended, stays ended (Wilkinson 2008)
+        if not speaks and not checkin_g[g]:
+            continue  # nothing to post today (draws are keyed, so skipping changes no other)
         reach = radiation_base[r] + (1.0 - radiation_base[r]) * min(
             1.0, (degree[i] + messages[i]) / radiation_ties[r])
         rate = (activity[i] * crowd_g[g] * attention[i] * fit[i] *
