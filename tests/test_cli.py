@@ -23,14 +23,17 @@ from sim.sweep import run_experiment
 from tests.conftest import HANG
 
 REPO = bundled_dir().parent
+# big, long runs, so that a chunk takes long enough for Ctrl-C to land mid-sweep (at issue 12's
+# defaults a 200-invite group holds few members for months and a 90-day sweep ended first)
 SWEEP = """
 name = "killme"
 scenarios = ["baseline", "daily_digest"]
 replicates = 12
-days = 90
+days = 365
 seed = 11
 [vary]
 entry_fee = [0.0, 9.0]
+group_size = [1000]
 """
 
 

@@ -37,14 +37,16 @@ except ImportError:
 needs_dask = pytest.mark.skipif(not HAVE_DISTRIBUTED, reason="Dask's distributed is not "
                                 'installed: pip install -e ".[distributed]" to run this test')
 UNREACHABLE = "tcp://127.0.0.1:1"  # loopback, a port nothing listens on
+# big, long runs, so that a chunk takes long enough for Ctrl-C to land mid-sweep (see test_cli)
 EXPERIMENT = """
 name = "daskme"
 scenarios = ["baseline", "daily_digest"]
 replicates = 6
-days = 60
+days = 365
 seed = 5
 [vary]
 entry_fee = [0.0, 9.0]
+group_size = [1000]
 """
 
 
