@@ -31,7 +31,7 @@ from sim.state import ACTIVE, GONE, KICKED, LEAVES, MUTED, SPAMMER, State
 def _leave_or_mute(remove, status, run, grp, key, person, kind, trust, person_trust, commit,
                    messages, overload_g, moderation_g, leave_b, mute_b, kick_b, leave_base,
                    leave_distrust, commit_leave, leave_contrib_k, leave_overload, mute_base,
-                   mute_overload, join_day, leave_tenure_days, day):
+                   mute_overload, join_day, leave_tenure_days, day, most_distrust):
     for i in range(run.size):
         if status[i] == GONE:
             continue
@@ -39,11 +39,19 @@ def _leave_or_mute(remove, status, run, grp, key, person, kind, trust, person_tr
         t = 0.5 * (trust[i] + person_trust[person[i]])
         hold = 1.0 - commit_leave[r] * commit[i]
         over = 1.0 if overload_g[g] else 0.0
-        leave = leave_base[r] * np.exp(leave_distrust[r] * (0.5 - t)) * hold / \
-            (1.0 + messages[i] / leave_contrib_k[r]) / \
-            (1.0 + (day - join_day[i]) / leave_tenure_days[r]) + leave_overload[r] * over
-        if remove[i] == 0 and draw(leave_b[r], key[i]) < leave:
-            remove[i] = LEAVES
+        if remove[i] == 0:
+            u = draw(leave_b[r], key[i])
+            # the exponential only when the draw is under the chance at its largest (trust 0 or
+            # 1: exp(|leave_distrust| / 2)), which it seldom is: the same answer, bit for bit
+            rest = hold / (1.0 + messages[i] / leave_contrib_k[r]) / \
+                (1.0 + (day - join_day[i]) / leave_tenure_days[r])
+            if u < (leave_base[r] * most_distrust[r] * rest + leave_overload[r] * over) * \
+                    (1.0 + 1e-12):
+                leave = leave_base[r] * np.exp(leave_distrust[r] * (0.5 - t)) * hold / \
+                    (1.0 + messages[i] / leave_contrib_k[r]) / \
+                    (1.0 + (day - join_day[i]) / leave_tenure_days[r]) + leave_overload[r] * over
+                if u < leave:
+                    remove[i] = LEAVES
         if status[i] == ACTIVE and \
                 draw(mute_b[r], key[i]) < mute_base[r] * hold + mute_overload[r] * over:
             status[i] = MUTED
@@ -63,7 +71,8 @@ def step(state: State, plan: DayPlan, day: int) -> None:
         leave_distrust=p.leave_distrust.all, commit_leave=p.commit_leave.all,
         leave_contrib_k=p.leave_contrib_k.all, leave_overload=p.leave_overload.all,
         mute_base=p.mute_base.all, mute_overload=p.mute_overload.all, join_day=m.join_day,
-        leave_tenure_days=p.leave_tenure_days.all, day=day)
+        leave_tenure_days=p.leave_tenure_days.all, day=day,
+        most_distrust=np.exp(0.5 * np.abs(p.leave_distrust.all)))
 
 
 def apply_removals(state: State, day: int) -> None:
