@@ -90,12 +90,6 @@ class Params(BaseModel):
     straggle_delay: float = P(278.166, "days", 0, 3650, "assumption"
                                        "; searched on half A of docs/validation.md",
                               "mean days before a straggler answers", "groups")
-    dead_after: float = P(0.0, "days", 0, 3650,
-                          "assumption; newcomers go by a group's visible recent activity "
-                          "(Kraut & Resnick 2012); docs/validation.md: some real rooms never "
-                          "see another message after their first weeks",
-                          "a launch invitee who answers when the group has had no message for "
-                          "this many days does not join (0 = off)", "groups")
     straggle_fate: float = P(1.803, "power", 0, 4,
                              "assumption; a lively room keeps being found, a dead one is "
                              "forgotten (docs/validation.md: some real rooms never hear again)"

@@ -188,8 +188,7 @@ class State:
         n = len(self.params)
         self.groups = Table(run=np.int64, gid=np.int64, topic=np.float64, launch_day=np.int64,
                             stimulus=np.float64, shills_live=np.int64, parent=np.int64,
-                            city=np.int64, vitality=np.float64,
-                            last_talk=np.int64)  # last day with a message in the group
+                            city=np.int64, vitality=np.float64)
         self.people = Table(run=np.int64, key=np.uint64, activity=np.float64, type=np.int8,
                             able=np.bool_, willing=np.bool_, wtp=np.float64, city=np.int64,
                             cohort=np.int64, interest=np.float64, trust=np.float64,

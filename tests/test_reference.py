@@ -97,8 +97,7 @@ CONFIGS: dict[str, dict] = {
     "sparks": {"interest_days": 5.0, "late_waves": 4, "late_delay": 20.0, "late_share": 0.8},
     # issue 12's fate and burst rules at values far from the defaults, within 60 days
     "fate": {"straggle_share": 0.3, "straggle_delay": 20.0, "straggle_fate": 2.0,
-             "vitality_talk": 0.3, "vitality_sigma": 1.0, "burst_half": 0.2, "burst_mean": 4.0,
-             "dead_after": 6.0},
+             "vitality_talk": 0.3, "vitality_sigma": 1.0, "burst_half": 0.2, "burst_mean": 4.0},
 }
 AT = {"messages": (5, 30, 59), "members": (10, 59), "ever_spoken_share": (14, 59),
       "mean_trust": (30, 59), "active_members": (30,), "muted": (59,), "churned": (59,),

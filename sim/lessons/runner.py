@@ -90,8 +90,8 @@ def run_lesson(name: str, overrides: dict[str, Any] | None = None,
     start = time.perf_counter()
     runs = simulate(lesson, design, reps, labels, first_seed)
     analysis = lesson.analyze(runs)
-    if not overrides and real_rooms.note(name):  # what issue 12's defaults changed
-        analysis.notes.append(real_rooms.note(name))
+    if not overrides and (note := real_rooms.note(name)):  # what issue 12's defaults changed
+        analysis.notes.append(note)
     figure = lesson.plot(runs, analysis)
     figure.update_layout(title=f"{lesson.principle} {lesson.title}: {verdict(analysis.checks)}")
     return LessonResult(lesson=lesson, design=design, overrides=overrides, replicates=reps,

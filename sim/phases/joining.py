@@ -11,8 +11,7 @@ pay the fee and bring a commitment that grows with what they paid or did to get 
 to an endorsed owner's group (P30) starts trusting the owner ``endorsement_trust`` more. A full
 group (the platform cap, P12) takes no one; with the size-cap lever on, a group above the cap
 splits in two. A launch invitee who straggles (``straggle_share``, more often in a lively group
-with ``straggle_fate``) answers months later; one who answers when the group has had no message
-for ``dead_after`` days does not join: a dead room is not joined.
+with ``straggle_fate``) answers months later.
 """
 
 from __future__ import annotations
@@ -47,8 +46,7 @@ def make_groups(state: State, run: np.ndarray, topic: np.ndarray, launch_day: np
     inherit = parent >= 0
     vitality[inherit] = g.vitality[parent[inherit]]
     return g.append(run=run, gid=gid, topic=topic, launch_day=launch_day, parent=parent,
-                    city=city, shills_live=state.p.shills[run], vitality=vitality,
-                    last_talk=launch_day)
+                    city=city, shills_live=state.p.shills[run], vitality=vitality)
 
 
 def launch_groups(state: State) -> None:
@@ -79,9 +77,8 @@ def _send(state: State, day: int, group: np.ndarray, key: np.ndarray, person_key
             late_chance(p.late_share[run], g.vitality[group])
         mean_delay = np.where(late, p.late_delay[run], mean_delay)
         # a few find the group months later; their odds scaled by vitality ** straggle_fate
-        fate = p.straggle_fate[run]
         straggle = uniform(state.run_keys, run, key, Stream.INVITE_STRAGGLE, day) < \
-            late_chance(p.straggle_share[run], np.where(fate > 0, g.vitality[group] ** fate, 1.0))
+            late_chance(p.straggle_share[run], g.vitality[group] ** p.straggle_fate[run])
         mean_delay = np.where(straggle, p.straggle_delay[run], mean_delay)
     delay = geometric0(uniform(state.run_keys, run, key, Stream.INVITE_DELAY, day), mean_delay)
     if source == LAUNCH and (p.late_waves[run] > 0).any():
@@ -208,10 +205,6 @@ def decide(state: State, plan: DayPlan, day: int) -> None:
     referred = inv.source[rows] == REFERRAL
     chance = np.where(referred, 1.0 - (1.0 - chance) ** (1.0 + p.referral_pull[run]), chance)
     join = uniform(s, run, inv.key[rows], Stream.INVITE_ACCEPT, day) < chance
-    # a launch invitee who finds the group silent for dead_after days or more does not stay:
-    # a dead room is not joined (0 = off)
-    dead = p.dead_after[run]
-    join &= ~((dead > 0) & (inv.source[rows] == LAUNCH) & (day - g.last_talk[group] >= dead))
     # no second seat for someone already in (or once in) the group, nor twice in one day
     if (met & join).any():
         m = state.members

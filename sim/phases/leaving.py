@@ -41,17 +41,15 @@ def _leave_or_mute(remove, status, run, grp, key, person, kind, trust, person_tr
         over = 1.0 if overload_g[g] else 0.0
         if remove[i] == 0:
             u = draw(leave_b[r], key[i])
+            contributed = 1.0 + messages[i] / leave_contrib_k[r]
+            stayed = 1.0 + (day - join_day[i]) / leave_tenure_days[r]
+            annoyed = leave_overload[r] * over
             # the exponential only when the draw is under the chance at its largest (trust 0 or
             # 1: exp(|leave_distrust| / 2)), which it seldom is: the same answer, bit for bit
-            rest = hold / (1.0 + messages[i] / leave_contrib_k[r]) / \
-                (1.0 + (day - join_day[i]) / leave_tenure_days[r])
-            if u < (leave_base[r] * most_distrust[r] * rest + leave_overload[r] * over) * \
-                    (1.0 + 1e-12):
-                leave = leave_base[r] * np.exp(leave_distrust[r] * (0.5 - t)) * hold / \
-                    (1.0 + messages[i] / leave_contrib_k[r]) / \
-                    (1.0 + (day - join_day[i]) / leave_tenure_days[r]) + leave_overload[r] * over
-                if u < leave:
-                    remove[i] = LEAVES
+            most = leave_base[r] * most_distrust[r] * hold / contributed / stayed + annoyed
+            if u < most * (1.0 + 1e-12) and u < leave_base[r] * np.exp(
+                    leave_distrust[r] * (0.5 - t)) * hold / contributed / stayed + annoyed:
+                remove[i] = LEAVES
         if status[i] == ACTIVE and \
                 draw(mute_b[r], key[i]) < mute_base[r] * hold + mute_overload[r] * over:
             status[i] = MUTED

@@ -111,11 +111,6 @@ def _post(today, posted, habit, messages, quarter, person_messages, messages_g, 
             posters_g[g] += 1.0
 
 
-def _talk_vitality(vitality: np.ndarray, power: np.ndarray) -> np.ndarray:
-    """The factor a group's vitality puts on its members' posting: ``vitality ** vitality_talk``."""
-    return np.where(power == 1.0, vitality, vitality ** power)
-
-
 def _unmuted(value, plan: DayPlan, groups: np.ndarray | None = None):
     """``value`` (per group, or per row of ``groups``) times the share of talk a group-wide mute
     leaves today (P25, sim/levers/group_mute.py); ``value`` itself when no group is muted."""
@@ -154,7 +149,7 @@ def step(state: State, plan: DayPlan, day: int) -> None:
         burst_mean=p.burst_mean.all, checkin_rate=checkin_removal.checkin_rates(state, day),
         checkin_habit=p.checkin_habit.all, checkin_habit_max=p.checkin_habit_max.all, day=day,
         in_quarter=day < QUARTER,
-        vitality_g=_unmuted(_talk_vitality(g.vitality, p.vitality_talk[g.run]), plan),
+        vitality_g=_unmuted(g.vitality ** p.vitality_talk[g.run], plan),  # v ** vitality_talk
         retired=m.retired,
         career_base=stream_base(s, Stream.CAREER_END, day), career_stop=p.career_stop.all,
         burst_half=p.burst_half.all)
@@ -167,4 +162,3 @@ def step(state: State, plan: DayPlan, day: int) -> None:
     # tomorrow's stimulation: today's messages per member, members' and the operator's
     said = state.messages_today + plan.shill_messages + plan.operator_posts
     g.stimulus = np.where(size > 0, said / np.maximum(size, 1), 0.0)
-    g.last_talk = np.where(said > 0, day, g.last_talk)  # a dead room is not joined (joining.py)

@@ -140,7 +140,6 @@ class Group(mesa.Agent):
         self.shills_live = model.p.shills
         self.seats: list[Member] = []  # everyone who ever joined, in join order
         self.stimulus = 0.0  # yesterday's messages per member (members, shills, operator)
-        self.last_talk = launch_day  # the last day with a message in the group
         self.pending: list[Invitation] = []
         self.wave_delays: dict[int, int] = {}  # days until each wave of late arrivals
         # the day's totals, written by one phase and read by later ones (and the outcomes)

@@ -141,9 +141,6 @@ def decide(model: ReferenceModel) -> None:
             fit = interest_fit(person.interest, g.topic, p.fit_width)
             if not rng.random() < join_chance(model, inv, fit):
                 continue
-            if p.dead_after > 0 and inv.source == "launch" and \
-                    day - g.last_talk >= p.dead_after:
-                continue  # a dead room is not joined
             if any(m.person is person for m in g.seats) or room <= 0:
                 continue  # no second seat in a group; a full group takes no one (P12)
             room -= 1

@@ -91,12 +91,12 @@ def post(model: ReferenceModel, m: Member, stimulation: float, crowding: float) 
     m.today, m.posted = 0, False
     if m.status == GONE or m.kind == SPAMMER:
         return
-    quiet = math.exp(-rate(model, m, stimulation, crowding))
+    today_rate = rate(model, m, stimulation, crowding)
+    quiet = math.exp(-today_rate)
     if gp.planted_questions > 0 and m.status != MUTED:
         quiet *= (1.0 - p.shill_resonance * m.fit) ** gp.planted_questions
     if not m.retired and rng.random() < 1.0 - quiet:
         m.posted = True
-        today_rate = rate(model, m, stimulation, crowding)
         extra = p.burst_mean  # mean extra messages: flat, or growing with the member's rate
         if p.burst_half > 0:
             extra *= today_rate / (today_rate + p.burst_half)
@@ -130,6 +130,4 @@ def step(model: ReferenceModel) -> None:
                            if m.kind == SPAMMER and m.status == ACTIVE)
         said = g.messages_today + gp.shill_messages + gp.operator_posts
         g.stimulus = said / size if size > 0 else 0.0  # tomorrow's x
-        if said > 0:
-            g.last_talk = model.day  # a dead room is not joined (joining.py)
     remove_skippers(model)
